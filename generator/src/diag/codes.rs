@@ -1,0 +1,203 @@
+//! The catalogue of diagnostic codes.
+//!
+//! Codes are stable: tools and CI configurations may match on them. A code is
+//! never reused for another meaning; a retired code stays in this list.
+
+use super::Severity;
+
+macro_rules! catalogue {
+    ($( $variant:ident = $code:literal, $severity:ident, $summary:literal, $explanation:literal; )*) => {
+        /// A stable diagnostic code.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Code {
+            $(
+                #[doc = $summary]
+                $variant,
+            )*
+        }
+
+        impl Code {
+            /// Every code, in catalogue order.
+            pub const ALL: &'static [Code] = &[$(Code::$variant),*];
+
+            /// The code as written in output (`example-value-type`).
+            pub fn as_str(self) -> &'static str {
+                match self { $(Code::$variant => $code,)* }
+            }
+
+            /// The default severity.
+            pub fn severity(self) -> Severity {
+                match self { $(Code::$variant => Severity::$severity,)* }
+            }
+
+            /// One line saying what the code means.
+            pub fn summary(self) -> &'static str {
+                match self { $(Code::$variant => $summary,)* }
+            }
+
+            /// What the code means, why it matters and how to fix the page.
+            pub fn explanation(self) -> &'static str {
+                match self { $(Code::$variant => $explanation,)* }
+            }
+        }
+    };
+}
+
+catalogue! {
+    ReadFailed = "read-failed", Error,
+        "The file could not be read.",
+        "docgen could not read the file from disk (permissions, a broken link, a folder \
+         that vanished). The file is skipped; every other page is still processed.";
+    InvalidUtf8 = "invalid-utf8", Warning,
+        "The file is not valid UTF-8.",
+        "Pages must be UTF-8. Invalid bytes were replaced by U+FFFD and the page was read \
+         anyway; names containing the replacement character will not match other pages. \
+         Re-save the file as UTF-8.";
+    FrontMatterMissing = "front-matter-missing", Warning,
+        "A Markdown page has no YAML front matter.",
+        "Reference pages start with a `---` block holding title, description, ms.prod and \
+         doc_type. Without it docgen cannot tell the page type or the area, and guesses from \
+         the headings. Add the front matter block.";
+    FrontMatterUnterminated = "front-matter-unterminated", Error,
+        "The front matter block is never closed.",
+        "The page starts with `---` but no later line is `---`, so the whole page would be \
+         front matter. docgen reads the page as if it had no front matter. Add the closing \
+         `---` line.";
+    FrontMatterInvalid = "front-matter-invalid", Error,
+        "The front matter is not valid YAML.",
+        "The block between the `---` lines could not be parsed as YAML, often because a \
+         value holds an unquoted colon (`title: driveItem: createUploadSession`). Its keys \
+         are lost (docgen carries on with the rest of the page). Quote the value.";
+    DocTypeUnknown = "doc-type-unknown", Warning,
+        "The front matter's doc_type is not a known page type.",
+        "Known values are apiPageType, resourcePageType, enumPageType and \
+         conceptualPageType. docgen read the page by its headings instead. Fix the typo.";
+    AnnotationLenient = "annotation-lenient", Warning,
+        "An annotation comment is not strict JSON; it was read leniently.",
+        "Annotations such as `<!-- { \"blockType\": \"request\" } -->` must be JSON. This \
+         one has a defect (a trailing comma, an unquoted key, a raw newline in a string) \
+         that docgen forgave. Other tools reading the docs may not: fix the JSON.";
+    AnnotationInvalid = "annotation-invalid", Error,
+        "An annotation comment could not be read, even leniently.",
+        "The comment starts like an annotation (`<!-- {`) but its content is not JSON in any \
+         form docgen can recover. The block it describes is read without it.";
+    TableRowCells = "table-row-cells", Warning,
+        "A table row has a different number of cells than its header.",
+        "Usually an unescaped `|` inside a cell (write `\\|`) or a cell broken by a raw \
+         newline. Missing cells are read as empty; extra cells are joined to the last one.";
+    TypeCellUnparsed = "type-cell-unparsed", Warning,
+        "A Type cell does not name one type.",
+        "Type cells should name one type (`String`, `[identitySet](identityset.md)`, \
+         `String collection`). This one is a union (`A or B`), free text, or empty. docgen \
+         used the fallback noted in the message (usually untyped JSON).";
+    HttpLineInvalid = "http-line-invalid", Warning,
+        "A line in an HTTP block is not a request line.",
+        "Request blocks hold lines of the form `METHOD /path`. This line could not be read \
+         as one (a missing space after the method, a stray character, a generator \
+         placeholder) and was skipped.";
+    HttpRequestMissing = "http-request-missing", Warning,
+        "An API page documents no request line.",
+        "API pages document their endpoint under `## HTTP request` as one or more \
+         `METHOD /path` lines in an ```http block. None was found, so the page yields no \
+         operation.";
+    ExampleJsonLenient = "example-json-lenient", Warning,
+        "An example body is not strict JSON; it was read leniently.",
+        "The JSON body of an example has a defect (trailing comma, comment, single quotes, \
+         NBSP indentation) that docgen forgave. Clients copying the example will fail: fix \
+         the JSON.";
+    ExampleJsonInvalid = "example-json-invalid", Warning,
+        "An example body could not be read as JSON.",
+        "The example says it is JSON but could not be parsed even leniently (an ellipsis, a \
+         truncated body). The raw text is kept; the example is not checked against its \
+         types.";
+    ExampleValueType = "example-value-type", Warning,
+        "An example value contradicts the type its page documents.",
+        "A value in an example body does not fit the property's documented type: a \
+         placeholder such as \"Integer\" or \"String (timestamp)\" where a number or a \
+         timestamp belongs, or an enum value that is not one of the documented members. \
+         Replace it with a realistic value.";
+    ExampleOdataType = "example-odata-type", Warning,
+        "An example's @odata.type names another type or namespace than its page.",
+        "The `@odata.type` in the example body does not match the type the page documents \
+         (often an internal namespace such as microsoft.management.services.api). Use the \
+         public name, `#microsoft.graph.<type>`.";
+    ExamplePathMismatch = "example-path-mismatch", Warning,
+        "An example request uses a path that the HTTP request section does not document.",
+        "The example's URL does not match any request line of the page's `## HTTP request` \
+         section (after removing the host, the version and concrete ids). docgen keeps the \
+         documented path; fix the example or the section.";
+    ExampleMethodMismatch = "example-method-mismatch", Warning,
+        "An example request uses another HTTP method than the page documents.",
+        "The example's method differs from every documented request line's method.";
+    ExampleStatusMismatch = "example-status-mismatch", Warning,
+        "An example response's status differs from the status the Response section states.",
+        "The `## Response` prose says the method returns one status code and the example \
+         response shows another. docgen uses the prose; fix whichever is wrong.";
+    PageEmpty = "page-empty", Warning,
+        "A page contributes no type and no operation.",
+        "docgen found nothing it could turn into a type or an operation on this page (no \
+         Properties table, no enum table, no request line). Conceptual pages are skipped \
+         silently; this page looked like a reference page.";
+    TypeUnresolved = "type-unresolved", Warning,
+        "A type is referenced but no page defines it.",
+        "A Type cell, a link or an @odata.type names a type for which no resource or enum \
+         page was read. The generated code uses untyped JSON for it. Check the link target \
+         and the type's name.";
+    PropertyConflict = "property-conflict", Warning,
+        "Two pages disagree about a property of the same type.",
+        "Pages describing the same type give one property different types. docgen keeps \
+         the type from the page listed first (resource pages before API pages); fix the \
+         other page.";
+    EnumConflict = "enum-conflict", Warning,
+        "Two pages list different members for the same enum.",
+        "An enum's members differ between pages. docgen keeps the union, in the order of \
+         the first page, and flags the difference.";
+    OperationConflict = "operation-conflict", Warning,
+        "Two pages document the same request differently.",
+        "Pages documenting the same method and paths disagree about the request body or \
+         the response. docgen keeps the first page's version and merges the examples.";
+    EmitUnsupported = "emit-unsupported", Warning,
+        "Something the page documents could not be expressed in the generated SDK.",
+        "docgen drops what it cannot generate correctly instead of emitting broken code: \
+         a path with characters that cannot appear in a URL path, a response that is a raw \
+         stream (not yet supported), and the like. The message says what was dropped.";
+    BodyPropertyUnknown = "body-property-unknown", Warning,
+        "A request body table names a property its type does not have.",
+        "The Request body table lists a property that the type's resource page does not \
+         document. Either the table or the resource page is wrong.";
+}
+
+impl Code {
+    /// The code with this name, if any.
+    pub fn from_name(name: &str) -> Option<Code> {
+        Code::ALL.iter().copied().find(|c| c.as_str() == name)
+    }
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_kebab_case_and_round_trip() {
+        let mut seen = std::collections::BTreeSet::new();
+        for code in Code::ALL {
+            let name = code.as_str();
+            assert!(seen.insert(name), "duplicate code {name}");
+            assert!(
+                name.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+                "{name} is not kebab-case"
+            );
+            assert_eq!(Code::from_name(name), Some(*code));
+            assert!(!code.explanation().is_empty());
+        }
+        assert_eq!(Code::from_name("no-such-code"), None);
+    }
+}

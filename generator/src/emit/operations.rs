@@ -1,0 +1,319 @@
+//! Endpoint functions: one method on the generated `Client` per documented path
+//! shape of an operation.
+//!
+//! Each function takes the path parameters (percent-encoded by the runtime, so
+//! an id holding `/` or `?` cannot change the path) and the typed body, and
+//! returns a typed `runtime::Request` that checks the documented success status.
+//! The request can be refined (`.select(…)`, `.header(…)`) and awaited.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+
+use super::docs::Doc;
+use super::names::{self, Scope, ident};
+use super::types::TypeTable;
+use crate::diag::{Code, Diagnostic};
+use crate::ir::{Ir, Operation, PathTemplate, RequestBody};
+use crate::source::SourceMap;
+
+/// One function, as tokens.
+pub struct FnView {
+    /// The whole function (docs, signature, body).
+    pub tokens: String,
+}
+
+/// Everything in `operations.rs`.
+pub struct OperationsView {
+    /// Functions, in operation order.
+    pub fns: Vec<FnView>,
+}
+
+/// A path cut into literal text and placeholders.
+enum Piece {
+    Text(String),
+    Param(String),
+}
+
+/// Builds the endpoint functions of `ir`; what cannot be expressed is reported and skipped.
+pub fn emit(
+    ir: &Ir,
+    table: &TypeTable<'_>,
+    sources: &SourceMap,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> OperationsView {
+    let mut scope = Scope::with_reserved(&["new", "runtime", "from", "into", "clone", "fmt"]);
+    let mut fns = Vec::new();
+    for op in &ir.operations {
+        let Some(response) = response_type(op, table) else {
+            diagnostics.push(Diagnostic::new(
+                Code::EmitUnsupported,
+                op.source.clone(),
+                format!(
+                    "`{}` returns a raw stream, which the generated client does not support yet; it was not generated",
+                    op.name
+                ),
+            ));
+            continue;
+        };
+        let base = scope.claim(names::snake(&op.name, "call"), "_");
+        let mut shapes: Vec<String> = Vec::new();
+        for path in &op.paths {
+            let Some(pieces) = pieces(&path.path) else {
+                diagnostics.push(Diagnostic::new(
+                    Code::EmitUnsupported,
+                    path.source.clone(),
+                    format!(
+                        "the path `{}` has characters that cannot appear in a URL path; no function was generated for it",
+                        path.path
+                    ),
+                ));
+                continue;
+            };
+            // `{id}` and `{userPrincipalName}` alternatives give the same function.
+            let shape: String = pieces
+                .iter()
+                .map(|p| match p {
+                    Piece::Text(t) => t.to_ascii_lowercase(),
+                    Piece::Param(_) => "{}".to_owned(),
+                })
+                .collect();
+            if shapes.contains(&shape) {
+                continue;
+            }
+            shapes.push(shape);
+            let name = if shapes.len() == 1 {
+                base.clone()
+            } else {
+                scope.claim(
+                    format!(
+                        "{base}_via_{}",
+                        names::snake(&distinct_word(op, path), "path")
+                    ),
+                    "_",
+                )
+            };
+            fns.push(FnView {
+                tokens: function(op, path, &pieces, &name, &response, table, sources).to_string(),
+            });
+        }
+    }
+    OperationsView { fns }
+}
+
+/// The first literal of `path` that the operation's first path does not have.
+fn distinct_word(op: &Operation, path: &PathTemplate) -> String {
+    let first: Vec<&str> = op
+        .paths
+        .first()
+        .map(|p| p.path.split('/').collect())
+        .unwrap_or_default();
+    path.path
+        .split('/')
+        .find(|s| !s.is_empty() && !s.contains('{') && !first.contains(s))
+        .unwrap_or("alternative")
+        .to_owned()
+}
+
+/// Characters a documented literal path piece may hold as is.
+fn path_safe(text: &str) -> bool {
+    text.chars()
+        .all(|c| c.is_ascii_alphanumeric() || "-._~!$&'()*+,;=:@/%".contains(c))
+}
+
+/// Cuts a path at its `{placeholders}`; `None` if a literal piece is not URL-safe.
+fn pieces(path: &str) -> Option<Vec<Piece>> {
+    let mut out = Vec::new();
+    let mut rest = path;
+    while let Some(open) = rest.find(['{', '<']) {
+        let close_char = if rest[open..].starts_with('{') {
+            '}'
+        } else {
+            '>'
+        };
+        let close = open + rest[open..].find(close_char)?;
+        if open > 0 {
+            out.push(Piece::Text(rest[..open].to_owned()));
+        }
+        out.push(Piece::Param(rest[open + 1..close].trim().to_owned()));
+        rest = &rest[close + 1..];
+    }
+    if !rest.is_empty() {
+        out.push(Piece::Text(rest.to_owned()));
+    }
+    out.iter()
+        .all(|p| match p {
+            Piece::Text(t) => path_safe(t),
+            Piece::Param(_) => true,
+        })
+        .then_some(out)
+}
+
+/// The Rust type of the success response; `None` when it cannot be expressed.
+fn response_type(op: &Operation, table: &TypeTable<'_>) -> Option<TokenStream> {
+    let Some(response) = &op.response else {
+        return Some(quote!(()));
+    };
+    match &response.ty {
+        None => Some(quote!(())),
+        Some(ty) if ty.name == "Stream" => None,
+        Some(ty) if response.status == 204 => {
+            let _ = ty;
+            Some(quote!(()))
+        }
+        Some(ty) if ty.collection => {
+            let element = crate::ir::TypeRef {
+                name: ty.name.clone(),
+                collection: false,
+            };
+            let inner = table.rust_type(&element, None, false).tokens;
+            Some(quote!(runtime::Collection<#inner>))
+        }
+        Some(ty) => Some(table.rust_type(ty, None, false).tokens),
+    }
+}
+
+fn function(
+    op: &Operation,
+    path: &PathTemplate,
+    pieces: &[Piece],
+    name: &str,
+    response: &TokenStream,
+    table: &TypeTable<'_>,
+    sources: &SourceMap,
+) -> TokenStream {
+    let mut scope = Scope::with_reserved(&["self", "body", "path", "request"]);
+    let mut args = Vec::new();
+    let mut parts = Vec::new();
+    for piece in pieces {
+        match piece {
+            Piece::Text(text) => {
+                let lit = Literal::string(text);
+                parts.push(quote!(#lit));
+            }
+            Piece::Param(param) => {
+                let arg = ident(&scope.claim(names::snake(param, "id"), "_"));
+                args.push(quote!(#arg: &str));
+                parts.push(quote!(&runtime::encode_path_segment(#arg)));
+            }
+        }
+    }
+    let body = match &op.request_body {
+        Some(RequestBody::Type(ty)) => {
+            let element = crate::ir::TypeRef {
+                name: ty.name.clone(),
+                collection: false,
+            };
+            let inner = table.rust_type(&element, None, false).tokens;
+            if ty.collection {
+                args.push(quote!(body: &[#inner]));
+            } else {
+                args.push(quote!(body: &#inner));
+            }
+            quote!(.json_body(body))
+        }
+        Some(RequestBody::Parameters(_)) => match table.body_ident(&op.name) {
+            Some(body_name) => {
+                let body_ident = ident(body_name);
+                args.push(quote!(body: &models::#body_ident));
+                quote!(.json_body(body))
+            }
+            None => quote!(),
+        },
+        None => quote!(),
+    };
+    let method = method_tokens(&op.method);
+    let status = op.response.as_ref().map(|r| {
+        let code = Literal::u16_unsuffixed(r.status);
+        quote!(.expect_status(#code))
+    });
+    let docs = fn_docs(op, path, table, sources).tokens();
+    let fn_ident = ident(name);
+    let allow = (args.len() > 6).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let path_expr = if parts.len() == 1 {
+        let only = &parts[0];
+        quote!(String::from(#only))
+    } else {
+        quote!([#(#parts),*].concat())
+    };
+    quote! {
+        #docs
+        #allow
+        pub fn #fn_ident(&self, #(#args),*) -> runtime::Request<#response> {
+            let path = #path_expr;
+            self.runtime.request(#method, path) #body #status
+        }
+    }
+}
+
+fn method_tokens(method: &str) -> TokenStream {
+    match method {
+        "GET" => quote!(runtime::Method::GET),
+        "POST" => quote!(runtime::Method::POST),
+        "PUT" => quote!(runtime::Method::PUT),
+        "PATCH" => quote!(runtime::Method::PATCH),
+        "DELETE" => quote!(runtime::Method::DELETE),
+        "HEAD" => quote!(runtime::Method::HEAD),
+        _ => quote!(runtime::Method::OPTIONS),
+    }
+}
+
+fn fn_docs(op: &Operation, path: &PathTemplate, table: &TypeTable<'_>, sources: &SourceMap) -> Doc {
+    let mut doc = Doc::new();
+    if let Some(title) = &op.title {
+        doc.text(title);
+    }
+    if let Some(description) = &op.description
+        && op.title.as_deref() != Some(description.as_str())
+    {
+        doc.text(description);
+    }
+    doc.text(&format!("`{} {}`", op.method, path.path.replace('`', "'")));
+    if let Some(response) = &op.response {
+        doc.text(&format!(
+            "Succeeds with status {}; any other status is an error.",
+            response.status
+        ));
+        if let Some(ty) = response.ty.as_ref().filter(|_| response.status != 204) {
+            // A link to the generated type where there is one (its name is ours, not page text).
+            let shown = match table.get(&ty.name) {
+                Some((index, _)) => format!("[`{0}`](models::{0})", table.ident(index)),
+                None => "untyped JSON".to_owned(),
+            };
+            let collection = if ty.collection {
+                "a collection of "
+            } else {
+                ""
+            };
+            doc.raw(format!("Returns {collection}{shown}."));
+        }
+    }
+    if !op.query_options.is_empty() {
+        let options: Vec<String> = op
+            .query_options
+            .iter()
+            .map(|o| format!("`{}`", o.replace('`', "'")))
+            .collect();
+        doc.text(&format!(
+            "Supports the OData query options {}; set them on the returned request.",
+            options.join(", ")
+        ));
+    }
+    let permissions: Vec<String> = op
+        .permissions
+        .iter()
+        .map(|p| format!("{}: {}", p.kind, p.permissions.join(", ")))
+        .collect();
+    if !permissions.is_empty() {
+        doc.paragraph_break();
+        doc.raw("Permissions:");
+        doc.paragraph_break();
+        for p in &permissions {
+            doc.item(p);
+        }
+    }
+    doc.text(&format!(
+        "Documented in `{}`.",
+        sources.stable_location(&op.source)
+    ));
+    doc
+}

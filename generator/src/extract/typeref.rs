@@ -1,0 +1,282 @@
+//! Type cells: the thousands of ways the docs spell a type.
+//!
+//! `String`, `string`, `Edm.String`, `String collection`, `Collection(String)`,
+//! `[identitySet](identityset.md)`, `[identitySet][]`,
+//! `microsoft.graph.callRecords.modality collection`, `Enumeration`… all read
+//! into one [`TypeCell`]. Unions and free text are not guessed at: they come back
+//! as [`Unparsed`] with the fallback the caller should use.
+
+use super::blocks::Inline;
+
+/// What a type cell names.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TypeName {
+    /// An Edm primitive, by its Edm name without the prefix (`String`, `Int32`).
+    Primitive(&'static str),
+    /// A named type as the docs write it (`identitySet`, `microsoft.graph.callRecords.modality`).
+    Named(String),
+    /// The literal `Enumeration`: an unnamed enum whose members the row lists.
+    Enumeration,
+    /// Untyped JSON (`Json`, `Object`).
+    Json,
+}
+
+/// A type cell, read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TypeCell {
+    /// The type.
+    pub name: TypeName,
+    /// Whether it is a collection of that type.
+    pub collection: bool,
+    /// The link destination, when the type was written as a link.
+    pub link: Option<String>,
+}
+
+/// A cell that does not name one type.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unparsed {
+    /// Why (for the diagnostic).
+    pub reason: String,
+    /// What to use instead.
+    pub fallback: TypeCell,
+}
+
+/// The Edm primitive a spelling names, case-insensitively, with or without `Edm.`.
+pub fn primitive(spelling: &str) -> Option<&'static str> {
+    let s = spelling.trim();
+    let s = strip_prefix_ignore_case(s, "edm.").unwrap_or(s);
+    let lower = s.to_ascii_lowercase();
+    Some(match lower.as_str() {
+        "string" | "str" => "String",
+        "int32" | "int" | "integer" => "Int32",
+        "int64" | "long" => "Int64",
+        "int16" | "short" => "Int16",
+        "boolean" | "bool" => "Boolean",
+        "datetimeoffset" | "datetime" => "DateTimeOffset",
+        "double" => "Double",
+        "single" | "float" => "Single",
+        "guid" | "uuid" => "Guid",
+        "binary" => "Binary",
+        "date" => "Date",
+        "timeofday" => "TimeOfDay",
+        "duration" | "timespan" => "Duration",
+        "decimal" => "Decimal",
+        "byte" => "Byte",
+        "sbyte" => "SByte",
+        "stream" => "Stream",
+        _ => return None,
+    })
+}
+
+fn strip_prefix_ignore_case<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
+    s.get(..prefix.len())
+        .filter(|p| p.eq_ignore_ascii_case(prefix))
+        .map(|_| &s[prefix.len()..])
+}
+
+fn strip_suffix_ignore_case<'a>(s: &'a str, suffix: &str) -> Option<&'a str> {
+    let at = s.len().checked_sub(suffix.len())?;
+    s.get(at..)
+        .filter(|p| p.eq_ignore_ascii_case(suffix))
+        .map(|_| &s[..at])
+}
+
+/// Reads a type cell.
+pub fn parse(cell: &Inline) -> Result<TypeCell, Unparsed> {
+    let text = cell.text.trim().trim_end_matches('.').trim();
+    let unparsed = |reason: String| Unparsed {
+        reason,
+        fallback: TypeCell {
+            name: TypeName::Json,
+            collection: false,
+            link: None,
+        },
+    };
+    if text.is_empty() {
+        return Err(unparsed("the Type cell is empty".to_owned()));
+    }
+    let (inner, collection) = split_collection(text);
+    let inner = inner.trim();
+    let lower = inner.to_ascii_lowercase();
+    if lower.contains(" or ") || inner.contains(',') || inner.contains('|') {
+        return Err(Unparsed {
+            reason: format!("`{text}` names more than one type"),
+            fallback: TypeCell {
+                name: TypeName::Json,
+                collection,
+                link: None,
+            },
+        });
+    }
+    // A linked type: the link's text is the name, as written.
+    if let Some(link) = cell
+        .links
+        .iter()
+        .find(|l| same_name(&l.text, inner) && !l.text.trim().is_empty())
+    {
+        let name = link.text.trim();
+        let name = match primitive(name) {
+            Some(p) => TypeName::Primitive(p),
+            None => TypeName::Named(name.to_owned()),
+        };
+        return Ok(TypeCell {
+            name,
+            collection,
+            link: (!link.dest.is_empty()).then(|| link.dest.clone()),
+        });
+    }
+    if let Some(p) = primitive(inner) {
+        return Ok(TypeCell {
+            name: TypeName::Primitive(p),
+            collection,
+            link: None,
+        });
+    }
+    let name = match lower.as_str() {
+        "enumeration" | "enum" => TypeName::Enumeration,
+        "json" | "object" | "json object" | "edm.untyped" | "untyped" => TypeName::Json,
+        _ if is_type_name(inner) => TypeName::Named(inner.to_owned()),
+        _ => {
+            return Err(Unparsed {
+                reason: format!("`{text}` is not a type name"),
+                fallback: TypeCell {
+                    name: TypeName::Json,
+                    collection,
+                    link: None,
+                },
+            });
+        }
+    };
+    Ok(TypeCell {
+        name,
+        collection,
+        link: None,
+    })
+}
+
+/// `X collection`, `Collection(X)`, `collection of X` → (X, true).
+fn split_collection(text: &str) -> (&str, bool) {
+    if let Some(inner) =
+        strip_prefix_ignore_case(text, "collection(").and_then(|r| r.strip_suffix(')'))
+    {
+        return (inner, true);
+    }
+    if let Some(inner) = strip_suffix_ignore_case(text, " collection") {
+        return (inner, true);
+    }
+    if let Some(inner) = strip_prefix_ignore_case(text, "collection of ") {
+        return (inner, true);
+    }
+    (text, false)
+}
+
+/// A link text names the cell's type when they agree up to brackets and case.
+fn same_name(link_text: &str, inner: &str) -> bool {
+    let clean = |s: &str| {
+        s.trim()
+            .trim_matches(|c| c == '[' || c == ']')
+            .trim()
+            .to_ascii_lowercase()
+    };
+    clean(link_text) == clean(inner)
+}
+
+/// Letters, digits, `_` and dots, starting with a letter.
+fn is_type_name(s: &str) -> bool {
+    s.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::blocks::Link;
+    use super::*;
+
+    fn cell(text: &str, links: &[(&str, &str)]) -> Inline {
+        Inline {
+            text: text.to_owned(),
+            links: links
+                .iter()
+                .map(|(t, d)| Link {
+                    text: (*t).to_owned(),
+                    dest: (*d).to_owned(),
+                })
+                .collect(),
+            codes: Vec::new(),
+            span: 0..0,
+        }
+    }
+
+    fn ok(text: &str) -> TypeCell {
+        parse(&cell(text, &[])).unwrap_or_else(|e| panic!("{text}: {e:?}"))
+    }
+
+    #[test]
+    fn primitive_spellings() {
+        for (spelling, edm) in [
+            ("String", "String"),
+            ("string", "String"),
+            ("Edm.String", "String"),
+            ("GUID", "Guid"),
+            ("Int", "Int32"),
+            ("DateTimeOffSet", "DateTimeOffset"),
+            ("Edm.boolean ", "Boolean"),
+        ] {
+            assert_eq!(ok(spelling).name, TypeName::Primitive(edm), "{spelling}");
+        }
+    }
+
+    #[test]
+    fn collections() {
+        for spelling in [
+            "String collection",
+            "Collection(String)",
+            "Collection(Edm.String)",
+        ] {
+            let t = ok(spelling);
+            assert_eq!(
+                (t.name, t.collection),
+                (TypeName::Primitive("String"), true)
+            );
+        }
+        let t = ok("microsoft.graph.callRecords.modality collection");
+        assert_eq!(
+            t.name,
+            TypeName::Named("microsoft.graph.callRecords.modality".into())
+        );
+        assert!(t.collection);
+    }
+
+    #[test]
+    fn links_and_reference_links() {
+        let t = parse(&cell(
+            "identitySet collection",
+            &[("identitySet", "identityset.md")],
+        ))
+        .expect("link");
+        assert_eq!(t.name, TypeName::Named("identitySet".into()));
+        assert_eq!(t.link.as_deref(), Some("identityset.md"));
+        assert!(t.collection);
+        let t = parse(&cell("identitySet", &[("identitySet", "")])).expect("reference");
+        assert_eq!(t.link, None);
+    }
+
+    #[test]
+    fn enumeration_and_json() {
+        assert_eq!(ok("Enumeration").name, TypeName::Enumeration);
+        assert_eq!(ok("Json").name, TypeName::Json);
+    }
+
+    #[test]
+    fn unions_and_free_text_fall_back_to_json() {
+        let e = parse(&cell(
+            "appHostedMediaConfig or serviceHostedMediaConfig",
+            &[],
+        ))
+        .expect_err("union");
+        assert_eq!(e.fallback.name, TypeName::Json);
+        assert!(parse(&cell("string, maximum size 20", &[])).is_err());
+        assert!(parse(&cell("", &[])).is_err());
+    }
+}

@@ -1,0 +1,441 @@
+//! Request targets → documented paths and their segments.
+//!
+//! Paths keep their placeholders and lose the host and version prefix. Each
+//! path is also split into typed segments (literal, parameter, cast, function,
+//! key, drive path, `$ref`/`$value`/`$count`), so later stages never re-parse
+//! strings.
+
+use serde::Serialize;
+
+/// One segment of a path.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Segment {
+    /// A fixed name: `users`, `delta`.
+    Literal {
+        /// The name.
+        name: String,
+    },
+    /// A placeholder for a key: `{user-id}`.
+    Param {
+        /// The placeholder's name.
+        name: String,
+    },
+    /// A type cast or namespaced name: `microsoft.graph.group`.
+    Cast {
+        /// The qualified type name.
+        name: String,
+    },
+    /// A function call with arguments: `range(address='{address}')`, `getSchedule()`.
+    Function {
+        /// The function name.
+        name: String,
+        /// Arguments as (name, value as written).
+        args: Vec<(String, String)>,
+    },
+    /// A key in parentheses: `worksheets('Sheet1')`, `items({id})`.
+    Key {
+        /// The collection name.
+        name: String,
+        /// The key as written, quotes kept.
+        key: String,
+    },
+    /// A OneDrive path: `root:/{item-path}:`.
+    DrivePath {
+        /// The item the path starts at (`root`, `items/{id}` folds to its last name).
+        root: String,
+        /// The path between the colons.
+        path: String,
+    },
+    /// `$ref`: the reference itself rather than the object.
+    Ref,
+    /// `$value`: the raw content.
+    Value,
+    /// `$count`: the number of items.
+    Count,
+}
+
+/// A documented target, normalised.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DocPath {
+    /// The path: leading `/`, no host, no version, no query.
+    pub path: String,
+    /// The query string, without `?`, when there is one.
+    pub query: Option<String>,
+}
+
+/// Host and version prefixes: `https://graph.microsoft.com/v1.0`, `/beta`, `~`, `/{version}`.
+fn is_version(segment: &str) -> bool {
+    let s = segment.to_ascii_lowercase();
+    matches!(
+        s.as_str(),
+        "v1.0" | "v1" | "beta" | "localtest" | "{version}"
+    )
+}
+
+/// Normalises a request target into a documented path.
+pub fn normalise(target: &str) -> DocPath {
+    let target = target.trim();
+    let without_host = match target.find("://") {
+        Some(i) => {
+            let after = &target[i + 3..];
+            after.find('/').map_or("/", |j| &after[j..])
+        }
+        None => target,
+    };
+    let (path, query) = match without_host.split_once('?') {
+        Some((p, q)) => (p, Some(q.to_owned())),
+        None => (without_host, None),
+    };
+    let path = path.trim_start_matches('~');
+    let mut path = if path.starts_with('/') {
+        path.to_owned()
+    } else {
+        format!("/{path}")
+    };
+    if let Some(first) = path[1..].split('/').next()
+        && is_version(first)
+    {
+        path = path[1 + first.len()..].to_owned();
+        if path.is_empty() {
+            path.push('/');
+        }
+    }
+    if path.len() > 1 && path.ends_with('/') {
+        path.pop();
+    }
+    DocPath { path, query }
+}
+
+/// Expands `{a | b}` alternatives into one path per choice (cartesian product).
+pub fn expand_alternatives(path: &str) -> Vec<String> {
+    let mut results = vec![String::new()];
+    let mut rest = path;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}').map(|i| open + i) else {
+            break;
+        };
+        for r in &mut results {
+            r.push_str(&rest[..open]);
+        }
+        let inner = &rest[open + 1..close];
+        let choices: Vec<&str> = inner
+            .split('|')
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .collect();
+        let choices = if choices.is_empty() {
+            vec![""]
+        } else {
+            choices
+        };
+        results = results
+            .iter()
+            .flat_map(|r| choices.iter().map(move |c| format!("{r}{{{c}}}")))
+            .collect();
+        rest = &rest[close + 1..];
+    }
+    for r in &mut results {
+        r.push_str(rest);
+    }
+    results
+}
+
+/// Splits a normalised path into segments.
+pub fn segments(path: &str) -> Vec<Segment> {
+    let raw = split_raw(path);
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < raw.len() {
+        let seg = raw[i].as_str();
+        // `root:` opens a drive path that runs to the next segment ending in `:`.
+        if let Some(root) = seg.strip_suffix(':').filter(|r| !r.contains('(')) {
+            let mut parts = Vec::new();
+            i += 1;
+            while i < raw.len() {
+                let part = raw[i].as_str();
+                i += 1;
+                if let Some(last) = part.strip_suffix(':') {
+                    parts.push(last.to_owned());
+                    break;
+                }
+                parts.push(part.to_owned());
+            }
+            out.push(Segment::DrivePath {
+                root: root.to_owned(),
+                path: parts.join("/"),
+            });
+            continue;
+        }
+        out.push(segment(seg));
+        i += 1;
+    }
+    out
+}
+
+/// Splits on `/` outside parentheses, braces and quotes.
+fn split_raw(path: &str) -> Vec<String> {
+    let mut parts = Vec::new();
+    let mut current = String::new();
+    let mut depth = 0i32;
+    let mut quote = false;
+    for c in path.chars() {
+        match c {
+            '\'' => quote = !quote,
+            '(' | '{' if !quote => depth += 1,
+            ')' | '}' if !quote => depth -= 1,
+            '/' if depth <= 0 && !quote => {
+                if !current.is_empty() {
+                    parts.push(std::mem::take(&mut current));
+                }
+                continue;
+            }
+            _ => {}
+        }
+        current.push(c);
+    }
+    if !current.is_empty() {
+        parts.push(current);
+    }
+    parts
+}
+
+fn segment(seg: &str) -> Segment {
+    match seg {
+        "$ref" => return Segment::Ref,
+        "$value" => return Segment::Value,
+        "$count" => return Segment::Count,
+        _ => {}
+    }
+    if let Some(name) = placeholder(seg) {
+        return Segment::Param { name };
+    }
+    if let Some(open) = seg.find('(') {
+        let name = seg[..open].to_owned();
+        let inner = seg[open + 1..]
+            .strip_suffix(')')
+            .unwrap_or(&seg[open + 1..]);
+        let args = split_args(inner);
+        let named = !args.is_empty() && args.iter().all(|a| a.contains('='));
+        if named || inner.trim().is_empty() {
+            let args = args
+                .iter()
+                .filter_map(|a| a.split_once('='))
+                .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
+                .collect();
+            return Segment::Function { name, args };
+        }
+        return Segment::Key {
+            name,
+            key: inner.trim().to_owned(),
+        };
+    }
+    if seg.contains('.') && seg.chars().next().is_some_and(char::is_alphabetic) {
+        return Segment::Cast {
+            name: seg.to_owned(),
+        };
+    }
+    Segment::Literal {
+        name: seg.to_owned(),
+    }
+}
+
+fn split_args(inner: &str) -> Vec<String> {
+    let mut args = Vec::new();
+    let mut current = String::new();
+    let mut quote = false;
+    let mut depth = 0i32;
+    for c in inner.chars() {
+        match c {
+            '\'' => quote = !quote,
+            '{' | '(' if !quote => depth += 1,
+            '}' | ')' if !quote => depth -= 1,
+            ',' if !quote && depth <= 0 => {
+                args.push(std::mem::take(&mut current).trim().to_owned());
+                continue;
+            }
+            _ => {}
+        }
+        current.push(c);
+    }
+    if !current.trim().is_empty() {
+        args.push(current.trim().to_owned());
+    }
+    args
+}
+
+/// The name inside `{name}` or `<name>`, quotes allowed around it.
+fn placeholder(text: &str) -> Option<String> {
+    let t = text.trim().trim_matches('\'');
+    let inner = t
+        .strip_prefix('{')
+        .and_then(|r| r.strip_suffix('}'))
+        .or_else(|| t.strip_prefix('<').and_then(|r| r.strip_suffix('>')))?;
+    let inner = inner.trim();
+    (!inner.is_empty() && !inner.contains(['{', '}', '/'])).then(|| inner.to_owned())
+}
+
+/// The names of every placeholder in a path, in order, without duplicates.
+pub fn params(segments: &[Segment]) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    let mut add = |name: String| {
+        if !names.contains(&name) {
+            names.push(name);
+        }
+    };
+    for seg in segments {
+        match seg {
+            Segment::Param { name } => add(name.clone()),
+            Segment::Function { args, .. } => {
+                for (_, value) in args {
+                    if let Some(name) = placeholder(value) {
+                        add(name);
+                    }
+                }
+            }
+            Segment::Key { key, .. } => {
+                if let Some(name) = placeholder(key) {
+                    add(name);
+                }
+            }
+            Segment::DrivePath { path, .. } => {
+                for part in path.split('/') {
+                    if let Some(name) = placeholder(part) {
+                        add(name);
+                    }
+                }
+            }
+            Segment::Literal { .. }
+            | Segment::Cast { .. }
+            | Segment::Ref
+            | Segment::Value
+            | Segment::Count => {}
+        }
+    }
+    names
+}
+
+/// Whether an example path (concrete ids, placeholders) matches a documented path.
+///
+/// Placeholders on either side match any one segment; literals compare without
+/// regard to case, as Graph does.
+pub fn matches(documented: &[Segment], example: &[Segment]) -> bool {
+    documented.len() == example.len()
+        && documented.iter().zip(example).all(|(d, e)| match (d, e) {
+            (Segment::Param { .. }, _) | (_, Segment::Param { .. }) => true,
+            (Segment::Literal { name: a }, Segment::Literal { name: b })
+            | (Segment::Cast { name: a }, Segment::Cast { name: b }) => a.eq_ignore_ascii_case(b),
+            (Segment::Function { name: a, .. }, Segment::Function { name: b, .. })
+            | (Segment::Key { name: a, .. }, Segment::Key { name: b, .. })
+            | (Segment::DrivePath { root: a, .. }, Segment::DrivePath { root: b, .. }) => {
+                a.eq_ignore_ascii_case(b)
+            }
+            (Segment::Ref, Segment::Ref)
+            | (Segment::Value, Segment::Value)
+            | (Segment::Count, Segment::Count) => true,
+            _ => false,
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lit(name: &str) -> Segment {
+        Segment::Literal { name: name.into() }
+    }
+
+    #[test]
+    fn normalise_strips_host_version_and_query() {
+        let p = normalise("https://graph.microsoft.com/v1.0/me/events?$select=subject,body");
+        assert_eq!(p.path, "/me/events");
+        assert_eq!(p.query.as_deref(), Some("$select=subject,body"));
+        assert_eq!(normalise("/beta/users").path, "/users");
+        assert_eq!(
+            normalise("~/onPremisesPublishingProfiles/x").path,
+            "/onPremisesPublishingProfiles/x"
+        );
+        assert_eq!(
+            normalise("policies/activityBasedTimeoutPolicies").path,
+            "/policies/activityBasedTimeoutPolicies"
+        );
+        assert_eq!(
+            normalise("https://graph.microsoft.com/localtest/a/b/").path,
+            "/a/b"
+        );
+    }
+
+    #[test]
+    fn alternatives_expand() {
+        assert_eq!(
+            expand_alternatives("/users/{id | userPrincipalName}/events/{id}"),
+            [
+                "/users/{id}/events/{id}",
+                "/users/{userPrincipalName}/events/{id}"
+            ]
+        );
+    }
+
+    #[test]
+    fn segment_kinds() {
+        let segs = segments(
+            "/me/drive/root:/{item-path}:/workbook/worksheets/{id}/range(address='{address}')/microsoft.graph.lastCell/$ref",
+        );
+        assert_eq!(
+            segs,
+            vec![
+                lit("me"),
+                lit("drive"),
+                Segment::DrivePath {
+                    root: "root".into(),
+                    path: "{item-path}".into()
+                },
+                lit("workbook"),
+                lit("worksheets"),
+                Segment::Param { name: "id".into() },
+                Segment::Function {
+                    name: "range".into(),
+                    args: vec![("address".into(), "'{address}'".into())]
+                },
+                Segment::Cast {
+                    name: "microsoft.graph.lastCell".into()
+                },
+                Segment::Ref,
+            ]
+        );
+        assert_eq!(params(&segs), ["item-path", "id", "address"]);
+        assert_eq!(
+            segments("/worksheets('Sheet1')/resizedRange(deltaRows={n}, deltaColumns={m})"),
+            vec![
+                Segment::Key {
+                    name: "worksheets".into(),
+                    key: "'Sheet1'".into()
+                },
+                Segment::Function {
+                    name: "resizedRange".into(),
+                    args: vec![
+                        ("deltaRows".into(), "{n}".into()),
+                        ("deltaColumns".into(), "{m}".into())
+                    ]
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn examples_match_documented_paths() {
+        let doc = segments("/deviceManagement/deviceConfigurations/{id}/userStatuses");
+        assert!(matches(
+            &doc,
+            &segments("/deviceManagement/deviceConfigurations/abc/userStatuses")
+        ));
+        assert!(!matches(
+            &doc,
+            &segments("/deviceManagement/deviceConfigurations/abc/userStatuses/$ref")
+        ));
+        assert!(!matches(
+            &doc,
+            &segments("/deviceManagement/other/abc/userStatuses")
+        ));
+    }
+}

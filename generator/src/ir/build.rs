@@ -1,0 +1,128 @@
+//! Builds the IR from every page's facts, in a fixed order.
+
+use super::examples::{self, TypeIndex};
+use super::types::TypeSpace;
+use std::collections::HashMap;
+
+use super::{Ir, Operation, naming, operations};
+use crate::diag::{Code, Diagnostic, Diagnostics};
+use crate::extract::PageFacts;
+use crate::load::DocType;
+use crate::source::{SourceMap, Span};
+
+/// Merges the pages' facts into the IR. `pages` must be in file order.
+pub fn build(pages: &[PageFacts], sources: &SourceMap, diags: &mut Diagnostics) -> Ir {
+    let mut space = TypeSpace::new(pages, sources);
+    space.define_pages();
+    space.define_bodies();
+    space.define_inline_enums();
+    space.dedupe_enums();
+    space.fill(diags);
+    space.infer();
+    let mut ops = operations::build(pages, &space, diags);
+    let types = space.finish();
+    examples::attach(&mut ops, pages, &TypeIndex::new(&types), diags);
+    report_empty_pages(pages, &types, &ops, diags);
+    let mut operations = merge_duplicates(ops, sources, diags);
+    naming::assign(&mut operations);
+    operations.sort_by(|a, b| a.name.cmp(&b.name));
+    Ir { types, operations }
+}
+
+/// Pages documenting the same method on the same paths describe one operation
+/// (a page and its copy from the web site, an old and a new revision).
+fn merge_duplicates(
+    ops: Vec<(Operation, usize)>,
+    sources: &SourceMap,
+    diags: &mut Diagnostics,
+) -> Vec<Operation> {
+    let mut merged: Vec<Operation> = Vec::new();
+    let mut index: HashMap<(String, Vec<String>), usize> = HashMap::new();
+    for (op, _) in ops {
+        let mut paths: Vec<String> = op
+            .paths
+            .iter()
+            .map(|p| p.path.to_ascii_lowercase())
+            .collect();
+        paths.sort();
+        let key = (op.method.clone(), paths);
+        let Some(&first) = index.get(&key) else {
+            index.insert(key, merged.len());
+            merged.push(op);
+            continue;
+        };
+        let kept = &mut merged[first];
+        if kept.request_body != op.request_body || kept.response != op.response {
+            diags.push(
+                Diagnostic::new(
+                    Code::OperationConflict,
+                    op.source.clone(),
+                    format!(
+                        "{} {} is also documented at {}, with another request body or response",
+                        op.method,
+                        op.paths.first().map_or("", |p| p.path.as_str()),
+                        sources.line_location(&kept.source)
+                    ),
+                )
+                .with_note("docgen kept the earlier page's version"),
+            );
+        }
+        for option in op.query_options {
+            if !kept.query_options.contains(&option) {
+                kept.query_options.push(option);
+            }
+        }
+        let placeholder = |perms: &[super::Permission]| {
+            perms.is_empty()
+                || perms
+                    .iter()
+                    .any(|p| p.permissions.iter().any(|x| x.contains("TODO")))
+        };
+        if placeholder(&kept.permissions) && !placeholder(&op.permissions) {
+            kept.permissions = op.permissions;
+        }
+        kept.description = kept.description.take().or(op.description);
+        kept.examples.extend(op.examples);
+    }
+    merged
+}
+
+/// A reference page that yields nothing gets a diagnostic saying so.
+fn report_empty_pages(
+    pages: &[PageFacts],
+    types: &[super::TypeDef],
+    ops: &[(super::Operation, usize)],
+    diags: &mut Diagnostics,
+) {
+    let mut used = vec![false; pages.len()];
+    for (_, page) in ops {
+        used[*page] = true;
+    }
+    let mut files = std::collections::HashSet::new();
+    for t in types {
+        for s in &t.sources {
+            files.insert(s.file);
+        }
+    }
+    for (i, page) in pages.iter().enumerate() {
+        if used[i] || files.contains(&page.file) {
+            continue;
+        }
+        if matches!(page.front_matter.doc_type, Some(DocType::Conceptual)) {
+            continue;
+        }
+        // API pages without request lines already have their own diagnostic.
+        if !page.request_lines.is_empty() || page.front_matter.doc_type == Some(DocType::Api) {
+            continue;
+        }
+        let at = page.title.as_ref().map_or(0..0, |t| t.1.clone());
+        diags.push(
+            Diagnostic::new(
+                Code::PageEmpty,
+                Span::new(page.file, at),
+                "this page yields no type and no operation",
+            )
+            .with_note("docgen found no Properties table, enum table or request line"),
+        );
+    }
+}

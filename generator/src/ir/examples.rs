@@ -1,0 +1,476 @@
+//! Examples: paired with their operation and checked against the page.
+//!
+//! A request example must use a documented method and path; a response must
+//! show the documented status; every value in a body must fit the type its
+//! property is documented with. Each disagreement is a doc defect a writer can
+//! fix, reported where the value is.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use super::types::key;
+use super::{
+    ExampleBody, ExamplePair, ExampleRequest, ExampleResponse, Operation, RequestBody, TypeDef,
+    TypeKind, TypeRef,
+};
+use crate::diag::{Code, Diagnostic, Diagnostics};
+use crate::extract::facts::{self, ExampleKind, PageFacts};
+use crate::extract::json::{Kind, Node};
+use crate::extract::urlpath;
+use crate::source::Span;
+
+/// Types by lookup key, for checking values.
+pub(super) struct TypeIndex<'a> {
+    by_key: HashMap<String, &'a TypeDef>,
+}
+
+impl<'a> TypeIndex<'a> {
+    pub(super) fn new(types: &'a [TypeDef]) -> Self {
+        TypeIndex {
+            by_key: types.iter().map(|t| (key(&t.ref_name()), t)).collect(),
+        }
+    }
+
+    fn get(&self, name: &str) -> Option<&'a TypeDef> {
+        self.by_key.get(&key(name)).copied()
+    }
+
+    /// A property of a type or of its bases.
+    fn property(&self, ty: &TypeDef, name: &str) -> Option<&'a super::Property> {
+        let mut current = self.get(&ty.ref_name());
+        for _ in 0..32 {
+            let def = current?;
+            if let Some(p) = def.properties.iter().find(|p| p.name == name) {
+                return Some(p);
+            }
+            current = def.base.as_deref().and_then(|b| self.get(b));
+        }
+        None
+    }
+}
+
+/// Pairs a page's examples with its operations and checks them.
+pub(super) fn attach(
+    ops: &mut [(Operation, usize)],
+    pages: &[PageFacts],
+    types: &TypeIndex<'_>,
+    diags: &mut Diagnostics,
+) {
+    let mut by_page: HashMap<usize, Vec<usize>> = HashMap::new();
+    for (i, (_, page)) in ops.iter().enumerate() {
+        by_page.entry(*page).or_default().push(i);
+    }
+    let mut pages_in_order: Vec<_> = by_page.into_iter().collect();
+    pages_in_order.sort();
+    for (page_index, op_indices) in pages_in_order {
+        let page = &pages[page_index];
+        let mut current: Option<usize> = None;
+        for example in &page.examples {
+            match &example.kind {
+                ExampleKind::Request { method, path, line } => {
+                    let op = op_indices
+                        .iter()
+                        .copied()
+                        .find(|&i| ops[i].0.method == *method)
+                        .unwrap_or_else(|| {
+                            diags.push(Diagnostic::new(
+                                Code::ExampleMethodMismatch,
+                                Span::new(page.file, line.clone()),
+                                format!("the example uses {method}, which the HTTP request section does not document"),
+                            ));
+                            op_indices[0]
+                        });
+                    let operation = &mut ops[op].0;
+                    check_path(operation, page, path, line, diags);
+                    if let (Some(body), Some(RequestBody::Type(ty))) =
+                        (&example.body, &operation.request_body)
+                    {
+                        check_body(body, ty, types, page, diags);
+                    }
+                    operation.examples.push(ExamplePair {
+                        request: Some(ExampleRequest {
+                            name: example
+                                .annotation
+                                .as_ref()
+                                .and_then(|a| a.names.first().cloned()),
+                            method: method.clone(),
+                            path: path.path.clone(),
+                            query: path.query.clone(),
+                            headers: headers(&example.headers),
+                            body: example.body.as_ref().map(body_of),
+                            source: Span::new(page.file, line.clone()),
+                        }),
+                        response: None,
+                    });
+                    current = Some(op);
+                }
+                ExampleKind::Response { status, line } => {
+                    let op = current.unwrap_or(op_indices[0]);
+                    let operation = &mut ops[op].0;
+                    if let (Some(shown), Some(documented)) = (status, &operation.response)
+                        && *shown != documented.status
+                    {
+                        diags.push(Diagnostic::new(
+                            Code::ExampleStatusMismatch,
+                            Span::new(page.file, line.clone()),
+                            format!(
+                                "the example responds {shown}, but the Response section says {}",
+                                documented.status
+                            ),
+                        ));
+                    }
+                    let ty = operation.response.as_ref().and_then(|r| r.ty.clone());
+                    if let (Some(body), Some(ty)) = (&example.body, &ty) {
+                        check_body(body, ty, types, page, diags);
+                    }
+                    let response = ExampleResponse {
+                        status: *status,
+                        headers: headers(&example.headers),
+                        body: example.body.as_ref().map(body_of),
+                        odata_type: example
+                            .annotation
+                            .as_ref()
+                            .and_then(|a| a.odata_type.clone()),
+                        truncated: example.annotation.as_ref().is_some_and(|a| a.truncated),
+                        source: Span::new(page.file, line.clone()),
+                    };
+                    match operation.examples.last_mut() {
+                        Some(pair) if pair.response.is_none() && current.is_some() => {
+                            pair.response = Some(response);
+                        }
+                        _ => operation.examples.push(ExamplePair {
+                            request: None,
+                            response: Some(response),
+                        }),
+                    }
+                    current = None;
+                }
+            }
+        }
+    }
+}
+
+fn headers(headers: &[crate::extract::http::Header]) -> Vec<(String, String)> {
+    headers
+        .iter()
+        .map(|h| (h.name.clone(), h.value.clone()))
+        .collect()
+}
+
+fn body_of(body: &facts::ExampleBody) -> ExampleBody {
+    ExampleBody {
+        raw: body.raw.clone(),
+        json: body.json.as_ref().map(|p| p.node.to_value()),
+        strict: body.json.as_ref().is_some_and(|p| p.defect.is_none()),
+    }
+}
+
+fn check_path(
+    op: &Operation,
+    page: &PageFacts,
+    path: &urlpath::DocPath,
+    line: &Range<usize>,
+    diags: &mut Diagnostics,
+) {
+    let segments = urlpath::segments(&path.path);
+    if op
+        .paths
+        .iter()
+        .any(|p| urlpath::matches(&p.segments, &segments))
+    {
+        return;
+    }
+    let documented: Vec<&str> = op.paths.iter().map(|p| p.path.as_str()).collect();
+    diags.push(
+        Diagnostic::new(
+            Code::ExamplePathMismatch,
+            Span::new(page.file, line.clone()),
+            format!(
+                "the example requests `{}`, which is not a documented path",
+                path.path
+            ),
+        )
+        .with_note(format!("documented: {}", documented.join(", "))),
+    );
+}
+
+fn check_body(
+    body: &facts::ExampleBody,
+    ty: &TypeRef,
+    types: &TypeIndex<'_>,
+    page: &PageFacts,
+    diags: &mut Diagnostics,
+) {
+    let Some(parsed) = &body.json else { return };
+    let mut checker = Checker {
+        types,
+        page,
+        body,
+        diags,
+    };
+    let node = &parsed.node;
+    // A collection response wraps its items in `value`.
+    if ty.collection
+        && let Some(items) = node.get("value")
+    {
+        checker.value(items, ty, "value", 0);
+        return;
+    }
+    checker.value(node, ty, "", 0);
+}
+
+struct Checker<'a, 'b> {
+    types: &'a TypeIndex<'a>,
+    page: &'a PageFacts,
+    body: &'a facts::ExampleBody,
+    diags: &'b mut Diagnostics,
+}
+
+/// Bodies nested deeper than this are not checked further (hostile input).
+const MAX_DEPTH: usize = 64;
+
+impl<'x> Checker<'x, '_> {
+    fn report(&mut self, code: Code, node: &Node, message: String) {
+        let span = Span::new(self.page.file, self.body.page_range(node.range.clone()));
+        self.diags.push(Diagnostic::new(code, span, message));
+    }
+
+    fn value(&mut self, node: &Node, ty: &TypeRef, at: &str, depth: usize) {
+        if depth > MAX_DEPTH || matches!(node.kind, Kind::Null) {
+            return;
+        }
+        if ty.collection {
+            match &node.kind {
+                Kind::Array(items) => {
+                    let element = TypeRef {
+                        name: ty.name.clone(),
+                        collection: false,
+                    };
+                    for (i, item) in items.iter().enumerate() {
+                        self.value(item, &element, &format!("{at}[{i}]"), depth + 1);
+                    }
+                }
+                _ => self.mismatch(node, ty, at),
+            }
+            return;
+        }
+        if ty.is_primitive() {
+            if !primitive_fits(&ty.name, node) {
+                self.mismatch(node, ty, at);
+            }
+            return;
+        }
+        let Some(def) = self.types.get(&ty.name) else {
+            return;
+        };
+        match def.kind {
+            TypeKind::Enum => {
+                let fits = node.as_str().is_some_and(|s| {
+                    s.split(',')
+                        .all(|v| def.members.iter().any(|m| m.name == v.trim()))
+                });
+                if !fits {
+                    let members: Vec<&str> = def.members.iter().map(|m| m.name.as_str()).collect();
+                    let shown = if members.len() > 8 {
+                        format!("{}, …", members[..8].join(", "))
+                    } else {
+                        members.join(", ")
+                    };
+                    let message = format!(
+                        "{} is documented as the enum `{}` ({shown}), but the example gives {}",
+                        name_of(at),
+                        def.name,
+                        node.describe()
+                    );
+                    self.report(Code::ExampleValueType, node, message);
+                }
+            }
+            TypeKind::Entity | TypeKind::Complex => {
+                let Kind::Object(members) = &node.kind else {
+                    self.mismatch(node, ty, at);
+                    return;
+                };
+                let def = self.derived(node, def, depth == 0);
+                for member in members {
+                    if member.key.contains('@') {
+                        continue;
+                    }
+                    let Some(property) = self.types.property(def, &member.key) else {
+                        continue;
+                    };
+                    let child = if at.is_empty() {
+                        member.key.clone()
+                    } else {
+                        format!("{at}.{}", member.key)
+                    };
+                    self.value(&member.value, &property.ty, &child, depth + 1);
+                }
+            }
+        }
+    }
+
+    /// The type an object says it is (`@odata.type`), when the IR knows it.
+    fn derived<'t>(&mut self, node: &Node, def: &'t TypeDef, top: bool) -> &'t TypeDef
+    where
+        'x: 't,
+    {
+        let Some(tag) = node.get("@odata.type") else {
+            return def;
+        };
+        let Some(name) = tag.as_str() else { return def };
+        let name = name.trim_start_matches('#');
+        if let Some(found) = self.types.get(name) {
+            return found;
+        }
+        if top {
+            let message = format!(
+                "the example's @odata.type `{name}` is not a known type; this page documents `{}.{}`",
+                def.namespace, def.name
+            );
+            self.report(Code::ExampleOdataType, tag, message);
+        }
+        def
+    }
+
+    fn mismatch(&mut self, node: &Node, ty: &TypeRef, at: &str) {
+        let shown = if ty.collection {
+            format!("a collection of {}", ty.name)
+        } else {
+            ty.name.clone()
+        };
+        let message = format!(
+            "{} is documented as {shown}, but the example gives {}",
+            name_of(at),
+            node.describe()
+        );
+        self.report(Code::ExampleValueType, node, message);
+    }
+}
+
+fn name_of(at: &str) -> String {
+    if at.is_empty() {
+        "the body".to_owned()
+    } else {
+        format!("`{at}`")
+    }
+}
+
+/// Whether a JSON value fits an Edm primitive as Graph serialises it.
+fn primitive_fits(edm: &str, node: &Node) -> bool {
+    match (&node.kind, edm) {
+        (_, "Stream") => true,
+        (Kind::String(_), "String") => true,
+        (Kind::Bool(_), "Boolean") => true,
+        (Kind::Number(n), "Int16" | "Int32" | "Int64" | "Byte" | "SByte") => {
+            n.parse::<i64>().is_ok()
+        }
+        (Kind::Number(_), "Double" | "Single" | "Decimal") => true,
+        // OData writes special floating values and, with IEEE754Compatible, big numbers as strings.
+        (Kind::String(s), "Double" | "Single" | "Decimal") => {
+            matches!(s.as_str(), "NaN" | "INF" | "-INF") || s.parse::<f64>().is_ok()
+        }
+        (Kind::String(s), "Int64") => s.parse::<i64>().is_ok(),
+        (Kind::String(s), "DateTimeOffset") => chrono_like_timestamp(s),
+        (Kind::String(s), "Date") => is_date(s),
+        (Kind::String(s), "TimeOfDay") => is_time(s),
+        (Kind::String(s), "Guid") => is_guid(s),
+        (Kind::String(s), "Duration") => s.starts_with('P') || s.starts_with("-P"),
+        (Kind::String(s), "Binary") => s
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+/=-_".contains(c)),
+        _ => false,
+    }
+}
+
+fn is_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+}
+
+fn is_time(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() >= 8
+        && b[2] == b':'
+        && b[5] == b':'
+        && b[..8]
+            .iter()
+            .enumerate()
+            .all(|(i, c)| i == 2 || i == 5 || c.is_ascii_digit())
+        && (b.len() == 8 || (b[8] == b'.' && b[9..].iter().all(u8::is_ascii_digit)))
+}
+
+/// RFC 3339 with an optional fraction of any length (Graph writes up to seven digits).
+fn chrono_like_timestamp(s: &str) -> bool {
+    if s.len() < 20 || !is_date(&s[..10]) || !matches!(s.as_bytes()[10], b'T' | b't') {
+        return false;
+    }
+    let rest = &s[11..];
+    if !is_time(&rest[..8.min(rest.len())]) {
+        return false;
+    }
+    let mut tail = &rest[8..];
+    if let Some(frac) = tail.strip_prefix('.') {
+        let digits = frac.chars().take_while(char::is_ascii_digit).count();
+        if digits == 0 {
+            return false;
+        }
+        tail = &frac[digits..];
+    }
+    tail.eq_ignore_ascii_case("z")
+        || (tail.len() == 6
+            && matches!(tail.as_bytes()[0], b'+' | b'-')
+            && tail.as_bytes()[3] == b':'
+            && is_time(&format!("{}:00", &tail[1..])))
+}
+
+fn is_guid(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 36
+        && b.iter().enumerate().all(|(i, c)| match i {
+            8 | 13 | 18 | 23 => *c == b'-',
+            _ => c.is_ascii_hexdigit(),
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn node(json: &str) -> Node {
+        crate::extract::json::parse(json).expect("json").node
+    }
+
+    #[test]
+    fn primitives_fit_as_graph_writes_them() {
+        assert!(primitive_fits("Int32", &node("12")));
+        assert!(!primitive_fits("Int32", &node("\"Integer\"")));
+        assert!(!primitive_fits("Int32", &node("1.5")));
+        assert!(primitive_fits(
+            "DateTimeOffset",
+            &node("\"2016-12-31T23:58:11.9926581+03:00\"")
+        ));
+        assert!(primitive_fits(
+            "DateTimeOffset",
+            &node("\"0001-01-01T00:00:00Z\"")
+        ));
+        assert!(!primitive_fits(
+            "DateTimeOffset",
+            &node("\"String (timestamp)\"")
+        ));
+        assert!(primitive_fits(
+            "Guid",
+            &node("\"ddba7df5-7df5-ddba-f57d-baddf57dbadd\"")
+        ));
+        assert!(!primitive_fits("Guid", &node("\"String\"")));
+        assert!(primitive_fits("Date", &node("\"2021-07-01\"")));
+        assert!(primitive_fits("TimeOfDay", &node("\"08:30:00.0000000\"")));
+        assert!(primitive_fits("Duration", &node("\"PT1H\"")));
+        assert!(primitive_fits("Double", &node("\"NaN\"")));
+        assert!(!primitive_fits("String", &node("12")));
+    }
+}

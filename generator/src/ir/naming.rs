@@ -1,0 +1,274 @@
+//! Operation names: a verb and the nouns of the path, unique across the IR.
+//!
+//! `POST /deviceManagement/deviceConfigurations/{id}/userStatuses` is
+//! `createUserStatus`; when another operation would get the same name, both
+//! are qualified by the path segments before the noun
+//! (`createDeviceConfigurationUserStatus`), one segment at a time, until every
+//! name is unique. Names only depend on the operations, never on page order.
+
+use std::collections::{BTreeMap, HashMap};
+
+use heck::{ToLowerCamelCase, ToUpperCamelCase};
+
+use super::{Operation, RequestBody};
+use crate::extract::urlpath::Segment;
+
+/// What naming needs to know about an operation.
+struct Parts {
+    verb: String,
+    noun: String,
+    suffix: String,
+    /// Words before the noun, nearest first.
+    qualifiers: Vec<String>,
+}
+
+/// Gives every operation a unique lower-camel-case name.
+pub(super) fn assign(operations: &mut [Operation]) {
+    let parts: Vec<Parts> = operations.iter().map(parts_of).collect();
+    let mut depth = vec![0usize; operations.len()];
+    let name_at = |i: usize, depth: usize| -> String {
+        let p = &parts[i];
+        let mut words: Vec<&str> = p
+            .qualifiers
+            .iter()
+            .take(depth)
+            .map(String::as_str)
+            .collect();
+        words.reverse();
+        let mut name = p.verb.clone();
+        for w in words {
+            name.push_str(&w.to_upper_camel_case());
+        }
+        name.push_str(&p.noun.to_upper_camel_case());
+        name.push_str(&p.suffix);
+        name.to_lower_camel_case()
+    };
+    // Qualify colliding names until they differ or run out of qualifiers.
+    loop {
+        let mut groups: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, &d) in depth.iter().enumerate() {
+            groups.entry(name_at(i, d)).or_default().push(i);
+        }
+        let mut changed = false;
+        for members in groups.values().filter(|m| m.len() > 1) {
+            for &i in members {
+                if depth[i] < parts[i].qualifiers.len() {
+                    depth[i] += 1;
+                    changed = true;
+                }
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    // Whatever still collides (same method, same path words) gets a number, in a
+    // deterministic order: by first path, then source.
+    let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, &d) in depth.iter().enumerate() {
+        groups.entry(name_at(i, d)).or_default().push(i);
+    }
+    for (name, mut members) in groups {
+        members.sort_by(|&a, &b| {
+            let key = |i: usize| {
+                (
+                    operations[i].paths.first().map(|p| p.path.clone()),
+                    operations[i].source.file,
+                    operations[i].source.range.start,
+                )
+            };
+            key(a).cmp(&key(b))
+        });
+        for (n, &i) in members.iter().enumerate() {
+            operations[i].name = if n == 0 {
+                name.clone()
+            } else {
+                format!("{name}{}", n + 1)
+            };
+        }
+    }
+}
+
+fn parts_of(op: &Operation) -> Parts {
+    let mut segments: Vec<&Segment> = op
+        .paths
+        .first()
+        .map(|p| p.segments.iter().collect())
+        .unwrap_or_default();
+    let method = op.method.as_str();
+    let marker = match segments.last() {
+        Some(Segment::Ref) => Some("Ref"),
+        Some(Segment::Value) => Some("Content"),
+        Some(Segment::Count) => Some("Count"),
+        _ => None,
+    };
+    if marker.is_some() {
+        segments.pop();
+    }
+    let item = matches!(segments.last(), Some(Segment::Param { .. }));
+    if item {
+        segments.pop();
+    }
+    let last = segments.pop();
+    let last_word = last.map(word).unwrap_or_else(|| "root".to_owned());
+    let collection_response = op
+        .response
+        .as_ref()
+        .and_then(|r| r.ty.as_ref())
+        .is_some_and(|t| t.collection);
+    let creates = matches!(op.request_body, Some(RequestBody::Type(_)))
+        || op
+            .title
+            .as_deref()
+            .is_some_and(|t| starts_with_word(t, &["create", "add", "post"]));
+    let is_function = matches!(last, Some(Segment::Function { .. }));
+    let (verb, noun, suffix) = match marker {
+        Some("Ref") => {
+            let verb = match method {
+                "POST" => "add",
+                "DELETE" => "remove",
+                "PUT" => "set",
+                _ if item || !collection_response => "get",
+                _ => "list",
+            };
+            let noun = if item || method != "GET" || !collection_response {
+                singular(&last_word)
+            } else {
+                last_word.clone()
+            };
+            (verb, noun, "Ref")
+        }
+        Some(marker) => {
+            let verb = match method {
+                "GET" => "get",
+                "PUT" | "PATCH" => "update",
+                "DELETE" => "delete",
+                _ => "post",
+            };
+            let noun = if item {
+                singular(&last_word)
+            } else {
+                last_word.clone()
+            };
+            (verb, noun, marker)
+        }
+        None if is_function => ("", last_word.clone(), ""),
+        None if item => {
+            let verb = match method {
+                "GET" => "get",
+                "PATCH" => "update",
+                "PUT" => "replace",
+                "DELETE" => "delete",
+                _ => "post",
+            };
+            (verb, singular(&last_word), "")
+        }
+        None => match method {
+            "GET" if collection_response || (op.response.is_none() && is_plural(&last_word)) => {
+                ("list", last_word.clone(), "")
+            }
+            "GET" => ("get", last_word.clone(), ""),
+            "POST" if creates && is_plural(&last_word) => ("create", singular(&last_word), ""),
+            // A POST to a name that is not a collection: an action, named by itself.
+            "POST" => ("", last_word.clone(), ""),
+            "PATCH" => ("update", last_word.clone(), ""),
+            "PUT" => ("set", last_word.clone(), ""),
+            "DELETE" => ("delete", last_word.clone(), ""),
+            other => (other, last_word.clone(), ""),
+        },
+    };
+    let qualifiers = segments
+        .iter()
+        .rev()
+        .enumerate()
+        .filter_map(|(i, s)| {
+            if matches!(s, Segment::Param { .. }) {
+                return None;
+            }
+            let w = word(s);
+            // A collection addressed by key reads in the singular: deviceConfiguration.
+            let keyed = segments
+                .iter()
+                .rev()
+                .nth(i.wrapping_sub(1))
+                .filter(|_| i > 0)
+                .is_some_and(|next| matches!(next, Segment::Param { .. }));
+            Some(if keyed { singular(&w) } else { w })
+        })
+        .collect();
+    Parts {
+        verb: verb.to_lower_camel_case(),
+        noun,
+        suffix: suffix.to_owned(),
+        qualifiers,
+    }
+}
+
+fn starts_with_word(title: &str, words: &[&str]) -> bool {
+    let first = title
+        .split_whitespace()
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    words.contains(&first.as_str())
+}
+
+/// The word a segment contributes to a name.
+fn word(segment: &Segment) -> String {
+    match segment {
+        Segment::Literal { name } | Segment::Function { name, .. } | Segment::Key { name, .. } => {
+            name.clone()
+        }
+        Segment::Cast { name } => {
+            let last = name.rsplit('.').next().unwrap_or(name);
+            format!("as{}", last.to_upper_camel_case())
+        }
+        Segment::DrivePath { root, .. } => format!("{root}ByPath"),
+        Segment::Param { name } => name.clone(),
+        Segment::Ref => "ref".to_owned(),
+        Segment::Value => "content".to_owned(),
+        Segment::Count => "count".to_owned(),
+    }
+}
+
+/// The last word of a camel-case name, singular: `userStatuses` → `userStatus`.
+fn singular(name: &str) -> String {
+    let split = name
+        .char_indices()
+        .filter(|(_, c)| c.is_ascii_uppercase())
+        .map(|(i, _)| i)
+        .next_back()
+        .unwrap_or(0);
+    let (head, last) = name.split_at(split);
+    if !last.to_ascii_lowercase().ends_with('s') {
+        return name.to_owned();
+    }
+    let lower = last.to_ascii_lowercase();
+    let single = pluralizer::pluralize(&lower, 1, false);
+    let single = if last.chars().next().is_some_and(|c| c.is_ascii_uppercase()) {
+        single.to_upper_camel_case()
+    } else {
+        single
+    };
+    format!("{head}{single}")
+}
+
+fn is_plural(name: &str) -> bool {
+    singular(name) != name
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn singular_last_word() {
+        assert_eq!(singular("userStatuses"), "userStatus");
+        assert_eq!(singular("deviceConfigurations"), "deviceConfiguration");
+        assert_eq!(singular("policies"), "policy");
+        assert_eq!(singular("rootCertificate"), "rootCertificate");
+        assert_eq!(singular("data"), "data");
+        assert!(is_plural("mobileApps"));
+        assert!(!is_plural("status"));
+    }
+}

@@ -1,0 +1,289 @@
+//! The `docgen` command line.
+//!
+//! Exit codes: 0 success; 1 findings (lint errors, a stale output folder);
+//! 2 usage or I/O errors.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use docgen::diag::render;
+use docgen::output::Stale;
+use docgen::{Code, Config, Severity};
+
+/// Turns Microsoft Graph API reference pages (Markdown) into a typed Rust SDK.
+#[derive(Parser)]
+#[command(name = "docgen", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Print the IR (types, operations, diagnostics) of the pages under PATH.
+    Ir {
+        /// Pages or folders of pages (`.md` and `.txt`, recursively).
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Print the IR as JSON (the stable contract, version 1).
+        #[arg(long)]
+        json: bool,
+    },
+    /// Generate the SDK from a docs folder.
+    Generate {
+        /// The docs folder.
+        #[arg(long, default_value = "docs-input")]
+        docs: PathBuf,
+        /// The output folder.
+        #[arg(long, default_value = "generated")]
+        out: PathBuf,
+        /// Write a standalone crate with this name (Cargo.toml, src/, runtime inlined).
+        #[arg(long = "crate", value_name = "NAME")]
+        crate_name: Option<String>,
+    },
+    /// Check that the output folder is what `generate` would write; never writes.
+    Check {
+        /// The docs folder.
+        #[arg(long, default_value = "docs-input")]
+        docs: PathBuf,
+        /// The output folder.
+        #[arg(long, default_value = "generated")]
+        out: PathBuf,
+        /// Check a standalone crate with this name.
+        #[arg(long = "crate", value_name = "NAME")]
+        crate_name: Option<String>,
+    },
+    /// Report defects in the pages, rustc-style.
+    Lint {
+        /// Pages or folders of pages.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// Exit with 1 on warnings too.
+        #[arg(long)]
+        deny_warnings: bool,
+    },
+    /// Explain a diagnostic code, or list every code.
+    Explain {
+        /// The code, e.g. `example-value-type`.
+        code: Option<String>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    /// rustc-style text with the source line and a caret.
+    Human,
+    /// One JSON object per line.
+    Json,
+}
+
+const FINDINGS: u8 = 1;
+const FAILURE: u8 = 2;
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { FAILURE } else { 0 });
+        }
+    };
+    let result = match cli.command {
+        Command::Ir { paths, json } => ir(paths, json),
+        Command::Generate {
+            docs,
+            out,
+            crate_name,
+        } => generate(config(docs, out, crate_name)),
+        Command::Check {
+            docs,
+            out,
+            crate_name,
+        } => {
+            let fix = fix_command(&docs, &out, crate_name.as_deref());
+            check(config(docs, out, crate_name), &fix)
+        }
+        Command::Lint {
+            paths,
+            format,
+            deny_warnings,
+        } => lint(paths, format, deny_warnings),
+        Command::Explain { code } => explain(code),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(FAILURE)
+        }
+    }
+}
+
+fn config(docs: PathBuf, out: PathBuf, crate_name: Option<String>) -> Config {
+    let mut config = Config::new();
+    config.docs(docs).out_dir(out);
+    if let Some(name) = crate_name {
+        config.crate_name(name);
+    }
+    config
+}
+
+/// The command that brings the output folder up to date.
+fn fix_command(docs: &std::path::Path, out: &std::path::Path, crate_name: Option<&str>) -> String {
+    let mut s = format!(
+        "docgen generate --docs {} --out {}",
+        docs.display(),
+        out.display()
+    );
+    if let Some(name) = crate_name {
+        s.push_str(&format!(" --crate {name}"));
+    }
+    s
+}
+
+fn color() -> bool {
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+}
+
+fn ir(paths: Vec<PathBuf>, json: bool) -> Result<u8, docgen::Error> {
+    let docs = docgen::read_docs(&paths)?;
+    let mut stdout = std::io::stdout().lock();
+    let text = if json {
+        let mut text = serde_json::to_string_pretty(&docs.to_json()).unwrap_or_default();
+        text.push('\n');
+        text
+    } else {
+        let mut text = format!(
+            "{} pages: {} types, {} operations\n",
+            docs.sources.len(),
+            docs.ir.types.len(),
+            docs.ir.operations.len()
+        );
+        for t in &docs.ir.types {
+            text.push_str(&format!(
+                "type {} ({}, {} properties)\n",
+                t.ref_name(),
+                t.kind.as_str(),
+                t.properties.len().max(t.members.len())
+            ));
+        }
+        for o in &docs.ir.operations {
+            let path = o.paths.first().map_or("", |p| p.path.as_str());
+            text.push_str(&format!("operation {} {} {}\n", o.name, o.method, path));
+        }
+        text.push_str(&render::summary(&docs.diagnostics));
+        text
+    };
+    let _ = stdout.write_all(text.as_bytes());
+    Ok(0)
+}
+
+fn generate(config: Config) -> Result<u8, docgen::Error> {
+    let generated = config.generate()?;
+    let all: Vec<_> = generated
+        .docs
+        .diagnostics
+        .iter()
+        .chain(&generated.emitted.diagnostics)
+        .cloned()
+        .collect();
+    let r = &generated.report;
+    eprintln!(
+        "docgen: {} pages, {} types, {} operations; {} files written, {} unchanged, {} removed",
+        generated.docs.sources.len(),
+        generated.docs.ir.types.len(),
+        generated.docs.ir.operations.len(),
+        r.written.len(),
+        r.unchanged.len(),
+        r.removed.len()
+    );
+    if !all.is_empty() {
+        eprint!("{}", render::summary(&all));
+        eprintln!("run `docgen lint` on the docs for details");
+    }
+    Ok(0)
+}
+
+fn check(config: Config, fix: &str) -> Result<u8, docgen::Error> {
+    let checked = config.check()?;
+    if checked.stale.is_empty() {
+        eprintln!("docgen: the output is up to date");
+        return Ok(0);
+    }
+    let mut stdout = std::io::stdout().lock();
+    for stale in &checked.stale {
+        let text = match stale {
+            Stale::Changed(_, diff) => diff.clone(),
+            Stale::Missing(path) => format!("missing: {path}\n"),
+            Stale::Extra(path) => format!("no longer generated: {path}\n"),
+        };
+        let _ = stdout.write_all(text.as_bytes());
+    }
+    eprintln!(
+        "docgen: {} generated file(s) are stale; run `{fix}` and commit the result",
+        checked.stale.len()
+    );
+    Ok(FINDINGS)
+}
+
+fn lint(paths: Vec<PathBuf>, format: Format, deny_warnings: bool) -> Result<u8, docgen::Error> {
+    let docs = docgen::read_docs(&paths)?;
+    let mut stdout = std::io::stdout().lock();
+    match format {
+        Format::Json => {
+            let _ =
+                stdout.write_all(render::json_lines(&docs.diagnostics, &docs.sources).as_bytes());
+        }
+        Format::Human => {
+            let color = color() && std::io::stdout().is_terminal();
+            for d in &docs.diagnostics {
+                let _ = writeln!(stdout, "{}\n", render::human(d, &docs.sources, color));
+            }
+            let _ = write!(stdout, "{}", render::summary(&docs.diagnostics));
+        }
+    }
+    let fails = docs.diagnostics.iter().any(|d| {
+        d.severity == Severity::Error || (deny_warnings && d.severity == Severity::Warning)
+    });
+    Ok(if fails { FINDINGS } else { 0 })
+}
+
+fn explain(code: Option<String>) -> Result<u8, docgen::Error> {
+    let mut stdout = std::io::stdout().lock();
+    match code {
+        None => {
+            for c in Code::ALL {
+                let _ = writeln!(
+                    stdout,
+                    "{:<28} {:<8} {}",
+                    c.as_str(),
+                    c.severity().as_str(),
+                    c.summary()
+                );
+            }
+            Ok(0)
+        }
+        Some(name) => match Code::from_name(&name) {
+            Some(c) => {
+                let _ = writeln!(
+                    stdout,
+                    "{} ({})\n\n{}\n\n{}",
+                    c.as_str(),
+                    c.severity().as_str(),
+                    c.summary(),
+                    c.explanation()
+                );
+                Ok(0)
+            }
+            None => {
+                eprintln!("error: no diagnostic code `{name}`; `docgen explain` lists them");
+                Ok(FAILURE)
+            }
+        },
+    }
+}

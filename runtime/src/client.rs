@@ -1,0 +1,326 @@
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::Method;
+use reqwest::header::HeaderValue;
+use url::{Origin, Url};
+
+use super::error::Error;
+use super::request::{Request, Target};
+use super::token::{StaticToken, TokenProvider};
+use super::{DEFAULT_USER_AGENT, GRAPH_V1_0};
+
+/// A Microsoft Graph client: base URL, credentials and a connection pool.
+///
+/// Cloning is cheap and clones share the pool, so create one client and
+/// pass it around. Its `Debug` output never shows a token.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+pub(super) struct Inner {
+    pub(super) http: reqwest::Client,
+    /// Without a trailing '/', so that `base_url + "/path"` is the request URL.
+    pub(super) base_url: String,
+    pub(super) base_origin: Origin,
+    pub(super) token: Option<Arc<dyn TokenProvider>>,
+    pub(super) user_agent: HeaderValue,
+    pub(super) timeout: Option<Duration>,
+}
+
+impl Client {
+    /// A client for [`GRAPH_V1_0`] that authenticates with `token`.
+    ///
+    /// # Errors
+    ///
+    /// As [`ClientBuilder::build`].
+    pub fn new(token: impl TokenProvider) -> Result<Client, Error> {
+        Client::builder().token_provider(token).build()
+    }
+
+    /// Starts configuring a client.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::new()
+    }
+
+    /// The base URL that request paths are appended to, without a trailing `/`.
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+
+    /// Starts a request for `path`, relative to the base URL.
+    ///
+    /// `path` must start with `/` and be percent-encoded already: build it
+    /// with [`encode_path_segment`](super::encode_path_segment) for every
+    /// variable part. Query parameters go through the [`Request`] methods.
+    pub fn request<T>(&self, method: Method, path: impl Into<String>) -> Request<T> {
+        Request::new(self.clone(), method, Target::Path(path.into()))
+    }
+
+    /// Starts a `GET` request for an absolute URL that the service returned,
+    /// such as a collection's `@odata.nextLink` or `@odata.deltaLink`.
+    ///
+    /// Sending fails with [`Error::InvalidRequest`], without sending the
+    /// token, unless the link has the same scheme, host and port as the base
+    /// URL.
+    pub fn follow_link<T>(&self, link: impl Into<String>) -> Request<T> {
+        Request::new(self.clone(), Method::GET, Target::Link(link.into()))
+    }
+
+    pub(super) fn inner(&self) -> &Inner {
+        &self.inner
+    }
+
+    pub(super) fn base_origin(&self) -> &Origin {
+        &self.inner.base_origin
+    }
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.inner.base_url)
+            .field("user_agent", &self.inner.user_agent)
+            .field("authenticated", &self.inner.token.is_some())
+            .field("timeout", &self.inner.timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Configures a [`Client`]; made by [`Client::builder`].
+///
+/// A client without a token provider is allowed; it sends no
+/// `Authorization` header, which suits tests and proxies that add their own.
+#[must_use = "a ClientBuilder does nothing until build() is called"]
+pub struct ClientBuilder {
+    base_url: String,
+    token: Option<Arc<dyn TokenProvider>>,
+    user_agent: String,
+    timeout: Option<Duration>,
+    connect_timeout: Option<Duration>,
+    http_client: Option<reqwest::Client>,
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        ClientBuilder::new()
+    }
+}
+
+impl ClientBuilder {
+    fn new() -> Self {
+        // Done here as well as in build() so that a reqwest::Client made for
+        // http_client() after Client::builder() also finds a TLS provider.
+        install_crypto_provider();
+        ClientBuilder {
+            base_url: GRAPH_V1_0.to_owned(),
+            token: None,
+            user_agent: DEFAULT_USER_AGENT.to_owned(),
+            timeout: None,
+            connect_timeout: None,
+            http_client: None,
+        }
+    }
+
+    /// Sets the base URL, e.g. [`GRAPH_BETA`](super::GRAPH_BETA) or a mock
+    /// server. It must be an `http` or `https` URL without query or fragment;
+    /// a trailing `/` is ignored. Default: [`GRAPH_V1_0`].
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = url.into();
+        self
+    }
+
+    /// Authenticates with a fixed bearer token (a [`StaticToken`]).
+    pub fn bearer_token(self, token: impl Into<String>) -> Self {
+        self.token_provider(StaticToken::new(token))
+    }
+
+    /// Authenticates with tokens from `provider`, asked once per request.
+    pub fn token_provider(mut self, provider: impl TokenProvider) -> Self {
+        self.token = Some(Arc::new(provider));
+        self
+    }
+
+    /// Sets the `User-Agent` header. Default: [`DEFAULT_USER_AGENT`](super::DEFAULT_USER_AGENT).
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = user_agent.into();
+        self
+    }
+
+    /// Limits each request, from sending it to reading the whole response
+    /// body. Default: no limit.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Limits how long connecting may take. Default: no limit. It cannot be
+    /// combined with [`http_client`](Self::http_client): set it on that
+    /// client instead.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// Uses `client` for HTTP instead of building one, e.g. to configure a
+    /// proxy, extra root certificates or to share a pool with other code.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http_client = Some(client);
+        self
+    }
+
+    /// Builds the client.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidRequest`] for an invalid base URL or user agent, or for
+    /// a connect timeout combined with [`http_client`](Self::http_client);
+    /// [`Error::Transport`] if the HTTP client cannot be set up (for
+    /// instance, no usable TLS roots).
+    pub fn build(self) -> Result<Client, Error> {
+        let (base_url, base_origin) = normalize_base_url(&self.base_url)?;
+        let user_agent = HeaderValue::from_str(&self.user_agent).map_err(|_| {
+            Error::InvalidRequest(format!("invalid user agent {:?}", self.user_agent))
+        })?;
+        let http = match self.http_client {
+            Some(client) => {
+                if self.connect_timeout.is_some() {
+                    return Err(Error::InvalidRequest(
+                        "connect_timeout cannot be applied to a client given to http_client; \
+                         configure it on that reqwest::Client"
+                            .to_owned(),
+                    ));
+                }
+                client
+            }
+            None => {
+                install_crypto_provider();
+                let mut builder = reqwest::Client::builder();
+                if let Some(timeout) = self.connect_timeout {
+                    builder = builder.connect_timeout(timeout);
+                }
+                builder.build().map_err(Error::Transport)?
+            }
+        };
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                base_url,
+                base_origin,
+                token: self.token,
+                user_agent,
+                timeout: self.timeout,
+            }),
+        })
+    }
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &self.base_url)
+            .field("authenticated", &self.token.is_some())
+            .field("user_agent", &self.user_agent)
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("custom_http_client", &self.http_client.is_some())
+            .finish()
+    }
+}
+
+/// reqwest is built with `rustls-no-provider` (ring compiles with only a C
+/// compiler, unlike the default aws-lc-rs), and panics when building a
+/// client if no process-wide rustls provider is installed.
+fn install_crypto_provider() {
+    if rustls::crypto::CryptoProvider::get_default().is_none() {
+        // Err means another thread installed one first, which is just as good.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    }
+}
+
+fn normalize_base_url(raw: &str) -> Result<(String, Origin), Error> {
+    let invalid = |why: &str| Error::InvalidRequest(format!("invalid base URL {raw:?}: {why}"));
+    let url = Url::parse(raw).map_err(|err| invalid(&err.to_string()))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(invalid("the scheme must be http or https"));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(invalid("it must not have a query or fragment"));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(invalid("it must not contain credentials"));
+    }
+    let origin = url.origin();
+    let mut base = String::from(url);
+    while base.ends_with('/') {
+        base.pop();
+    }
+    Ok((base, origin))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalizes_base_urls() {
+        let base = |raw: &str| normalize_base_url(raw).map(|(base, _)| base);
+        assert_eq!(base(GRAPH_V1_0).ok().as_deref(), Some(GRAPH_V1_0));
+        assert_eq!(
+            base("https://graph.microsoft.com/beta/").ok().as_deref(),
+            Some("https://graph.microsoft.com/beta")
+        );
+        assert_eq!(
+            base("http://127.0.0.1:8080").ok().as_deref(),
+            Some("http://127.0.0.1:8080")
+        );
+        for bad in [
+            "",
+            "graph.microsoft.com/v1.0",
+            "ftp://graph.microsoft.com",
+            "https://graph.microsoft.com/v1.0?x=1",
+            "https://graph.microsoft.com/v1.0#x",
+            "https://user:pw@graph.microsoft.com/v1.0",
+            "mailto:a@b.c",
+        ] {
+            assert!(
+                matches!(base(bad), Err(Error::InvalidRequest(_))),
+                "{bad:?} was accepted"
+            );
+        }
+    }
+
+    #[test]
+    fn builder_validates_settings() {
+        assert!(matches!(
+            Client::builder().user_agent("bad\nagent").build(),
+            Err(Error::InvalidRequest(_))
+        ));
+        assert!(matches!(
+            Client::builder()
+                .http_client(reqwest::Client::new())
+                .connect_timeout(Duration::from_secs(1))
+                .build(),
+            Err(Error::InvalidRequest(_))
+        ));
+        let client = Client::builder()
+            .http_client(reqwest::Client::new())
+            .timeout(Duration::from_secs(1))
+            .build()
+            .expect("valid client");
+        assert_eq!(client.base_url(), GRAPH_V1_0);
+    }
+
+    #[test]
+    fn debug_never_shows_the_token() {
+        let secret = "eyJ0eXAiOiJKV1QiLCJub25jZSI6InNlY3JldCJ9";
+        let builder = Client::builder().bearer_token(secret);
+        assert!(!format!("{builder:?}").contains(secret));
+        let client = builder.build().expect("valid client");
+        let shown = format!("{client:?} {client:#?}");
+        assert!(!shown.contains(secret), "{shown}");
+        assert!(shown.contains("authenticated: true"), "{shown}");
+    }
+}

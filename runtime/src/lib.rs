@@ -1,0 +1,75 @@
+//! Runtime support for the Microsoft Graph SDK that docgen generates.
+//!
+//! Generated operations build a [`Request`] through [`Client::request`], add
+//! OData query options and a JSON body, and `.await` it. This crate owns
+//! everything that is not specific to one operation: authentication, URL and
+//! path encoding, error decoding, paged [`Collection`]s and the serde helpers
+//! that generated models use.
+//!
+//! ```ignore
+//! use docgen_runtime::{Client, Collection, Method, StaticToken, encode_path_segment};
+//!
+//! let client = Client::new(StaticToken::new("eyJ0eXAi..."))?;
+//! let path = format!("/users/{}/messages", encode_path_segment("adele@contoso.com"));
+//! let page: Collection<serde_json::Value> = client
+//!     .request(Method::GET, path)
+//!     .select(["id", "subject"])
+//!     .top(10)
+//!     .await?;
+//! ```
+//!
+//! HTTPS uses rustls with the *ring* provider, which builds with nothing but
+//! a C compiler. Creating a [`ClientBuilder`] installs *ring* as rustls'
+//! process-wide default provider unless one is installed already.
+//!
+//! A generated standalone crate copies these sources verbatim into a
+//! `runtime` module. That is why they only use `super::`-relative paths and
+//! why examples are `ignore`d rather than doctests naming this crate.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+mod client;
+mod collection;
+mod error;
+mod path;
+mod request;
+mod serde_helpers;
+mod token;
+
+pub use self::client::{Client, ClientBuilder};
+pub use self::collection::Collection;
+pub use self::error::{ApiError, Error};
+pub use self::path::encode_path_segment;
+pub use self::request::Request;
+pub use self::serde_helpers::{base64_bytes, option_base64_bytes};
+pub use self::token::{StaticToken, TokenFuture, TokenProvider};
+
+/// HTTP method of a [`Request`], re-exported so generated code needs no
+/// direct `reqwest` dependency.
+pub use reqwest::Method;
+
+/// Base URL of the Microsoft Graph v1.0 endpoint; the default for [`Client`].
+pub const GRAPH_V1_0: &str = "https://graph.microsoft.com/v1.0";
+
+/// Base URL of the Microsoft Graph beta endpoint.
+pub const GRAPH_BETA: &str = "https://graph.microsoft.com/beta";
+
+/// The `User-Agent` that a [`Client`] sends unless told otherwise.
+///
+/// Spelled out rather than built from `CARGO_PKG_VERSION` because a
+/// standalone crate that inlines these sources has its own package version.
+pub const DEFAULT_USER_AGENT: &str = "docgen-runtime/0.1.0";
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn default_user_agent_names_this_version() {
+        // Only meaningful when built as the docgen-runtime package itself.
+        if env!("CARGO_PKG_NAME") == "docgen-runtime" {
+            assert_eq!(
+                super::DEFAULT_USER_AGENT,
+                concat!("docgen-runtime/", env!("CARGO_PKG_VERSION"))
+            );
+        }
+    }
+}

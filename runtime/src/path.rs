@@ -1,0 +1,155 @@
+use std::borrow::Cow;
+
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+
+/// Bytes that [`encode_path_segment`] encodes: everything except RFC 3986
+/// unreserved characters and the sub-delims / pchar that Graph ids use
+/// (`! $ & ' ( ) * + , ; = : @`), which carry no meaning inside a segment.
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'!')
+    .remove(b'$')
+    .remove(b'&')
+    .remove(b'\'')
+    .remove(b'(')
+    .remove(b')')
+    .remove(b'*')
+    .remove(b'+')
+    .remove(b',')
+    .remove(b';')
+    .remove(b'=')
+    .remove(b':')
+    .remove(b'@');
+
+/// Percent-encodes `value` for use as one path segment, such as an id in
+/// `/users/{id}`.
+///
+/// `/`, `?`, `#`, `%`, spaces, braces, controls and all non-ASCII characters
+/// are encoded, so the value can neither add segments nor start a query or a
+/// fragment. Values that need no encoding are returned borrowed.
+///
+/// The segments `.` and `..` contain nothing to encode, yet URL parsers
+/// resolve them; [`Request::send`](super::Request::send) therefore refuses
+/// paths that contain them (or empty segments) instead of sending a request
+/// to another resource.
+///
+/// ```ignore
+/// assert_eq!(encode_path_segment("a/b?c#d"), "a%2Fb%3Fc%23d");
+/// assert_eq!(encode_path_segment("adele@contoso.com"), "adele@contoso.com");
+/// ```
+pub fn encode_path_segment(value: &str) -> Cow<'_, str> {
+    utf8_percent_encode(value, SEGMENT).into()
+}
+
+/// Checks a base-relative, already encoded path for segments that would make
+/// the URL parser address something else than the caller meant.
+pub(super) fn check_relative_path(path: &str) -> Result<(), String> {
+    if !path.starts_with('/') {
+        return Err(format!("path {path:?} does not start with '/'"));
+    }
+    if path.len() == 1 {
+        return Ok(());
+    }
+    // Only the path part counts; a '?' or '#' here came from the caller, not
+    // from an encoded segment, and the URL parser will split on it.
+    let end = path.find(['?', '#']).unwrap_or(path.len());
+    for segment in path[1..end].split('/') {
+        if segment.is_empty() {
+            return Err(format!(
+                "path {path:?} contains an empty segment (an empty id?)"
+            ));
+        }
+        if is_dot_segment(segment) {
+            return Err(format!(
+                "path {path:?} contains the dot segment {segment:?}"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// `.` and `..`, including the percent-encoded spellings that WHATWG URL
+/// parsing also resolves.
+fn is_dot_segment(segment: &str) -> bool {
+    let lower = segment.to_ascii_lowercase();
+    matches!(
+        lower.as_str(),
+        "." | "%2e" | ".." | ".%2e" | "%2e." | "%2e%2e"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_unreserved_and_graph_safe_characters() {
+        let safe = "AZaz09-._~!$&'()*+,;=:@";
+        assert!(matches!(encode_path_segment(safe), Cow::Borrowed(s) if s == safe));
+        assert_eq!(
+            encode_path_segment("adele@contoso.com"),
+            "adele@contoso.com"
+        );
+        assert_eq!(encode_path_segment("AAMkAGI2TGuLAAA="), "AAMkAGI2TGuLAAA=");
+    }
+
+    #[test]
+    fn encodes_structural_characters() {
+        assert_eq!(encode_path_segment("a/b?c#d"), "a%2Fb%3Fc%23d");
+        assert_eq!(encode_path_segment("../"), "..%2F");
+        assert_eq!(encode_path_segment("../../me"), "..%2F..%2Fme");
+        assert_eq!(encode_path_segment("100%"), "100%25");
+        assert_eq!(encode_path_segment("a b"), "a%20b");
+        assert_eq!(encode_path_segment("{id}"), "%7Bid%7D");
+        assert_eq!(encode_path_segment("a\\b"), "a%5Cb");
+        assert_eq!(encode_path_segment("\"<>|^`"), "%22%3C%3E%7C%5E%60");
+        assert_eq!(encode_path_segment("\n\t\0"), "%0A%09%00");
+        assert_eq!(encode_path_segment("é日"), "%C3%A9%E6%97%A5");
+        assert_eq!(encode_path_segment(""), "");
+    }
+
+    #[test]
+    fn encoded_segments_never_split_the_path() {
+        for nasty in ["a/b", "?x", "#f", "%2F", "a\\b", " /", "日/本"] {
+            let encoded = encode_path_segment(nasty);
+            assert!(
+                !encoded.contains(['/', '?', '#', '\\', ' ']),
+                "{nasty:?} -> {encoded:?}"
+            );
+            // Every '%' starts an escape we produced, so decoding gives the input back.
+            let decoded = percent_encoding::percent_decode_str(&encoded).decode_utf8();
+            assert_eq!(decoded.ok().as_deref(), Some(nasty));
+        }
+    }
+
+    #[test]
+    fn checks_relative_paths() {
+        assert_eq!(check_relative_path("/"), Ok(()));
+        assert_eq!(check_relative_path("/me"), Ok(()));
+        assert_eq!(check_relative_path("/users/a%2Fb/messages"), Ok(()));
+        assert_eq!(check_relative_path("/users/...x/$value"), Ok(()));
+        assert_eq!(
+            check_relative_path("/me/drive/root:/a.txt:/content"),
+            Ok(())
+        );
+        assert_eq!(check_relative_path("/users/x?$select=id"), Ok(()));
+
+        for bad in [
+            "me",
+            "",
+            "/users//messages",
+            "/users/",
+            "/users/../me",
+            "/users/..",
+            "/users/./x",
+            "/users/%2E%2e/x",
+            "/users/.%2E",
+            "/users/%2e",
+        ] {
+            assert!(check_relative_path(bad).is_err(), "{bad:?} was accepted");
+        }
+    }
+}

@@ -1,0 +1,565 @@
+use std::fmt;
+use std::future::{Future, IntoFuture};
+use std::marker::PhantomData;
+use std::pin::Pin;
+
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use reqwest::Method;
+use reqwest::header::{self, HeaderMap, HeaderName, HeaderValue};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use url::Url;
+
+use super::client::Client;
+use super::error::{ApiError, Error};
+use super::path::check_relative_path;
+
+/// Bytes encoded in query names and values. Besides `&`, `=` and `#`, this
+/// encodes `+` (which form decoders read as a space, breaking timestamps in
+/// `$filter`) and `'` (which URL parsers encode anyway), and keeps what makes
+/// OData options readable: `$`, `(`, `)`, `,`, `:`, `/`, `@`, `*`, `!`.
+const QUERY: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'$')
+    .remove(b'(')
+    .remove(b')')
+    .remove(b',')
+    .remove(b':')
+    .remove(b'/')
+    .remove(b'@')
+    .remove(b'*')
+    .remove(b'!');
+
+/// One HTTP request to Microsoft Graph whose JSON response decodes into `T`.
+///
+/// Made by [`Client::request`]; send it with [`send`](Self::send) or by
+/// `.await`ing it directly. Problems found while building it (a body that
+/// does not serialize, an invalid header) are kept and returned by `send`,
+/// so that the builder methods can be chained without `?`.
+#[must_use = "a Request does nothing until it is sent or awaited"]
+pub struct Request<T> {
+    client: Client,
+    method: Method,
+    target: Target,
+    query: Vec<(String, String)>,
+    headers: HeaderMap,
+    body: Option<Vec<u8>>,
+    expected_status: Option<u16>,
+    error: Option<Error>,
+    // `fn() -> T` keeps the request Send + Sync whatever `T` is: no `T` is stored.
+    response: PhantomData<fn() -> T>,
+}
+
+/// Where a request goes.
+#[derive(Debug)]
+pub(super) enum Target {
+    /// An encoded path relative to the client's base URL.
+    Path(String),
+    /// An absolute URL sent by the service, such as `@odata.nextLink`.
+    Link(String),
+}
+
+impl<T> Request<T> {
+    pub(super) fn new(client: Client, method: Method, target: Target) -> Self {
+        Request {
+            client,
+            method,
+            target,
+            query: Vec::new(),
+            headers: HeaderMap::new(),
+            body: None,
+            expected_status: None,
+            error: None,
+            response: PhantomData,
+        }
+    }
+
+    /// Sets the success status that the operation documents (such as 201 for
+    /// a create). Any other 2xx status then fails with
+    /// [`Error::UnexpectedStatus`]; without it, every 2xx status is accepted.
+    pub fn expect_status(mut self, status: u16) -> Self {
+        self.expected_status = Some(status);
+        self
+    }
+
+    /// Sends `body` as JSON with `Content-Type: application/json`.
+    ///
+    /// The body is serialized right away; a failure is returned by
+    /// [`send`](Self::send) as [`Error::Serialize`].
+    pub fn json_body<B: Serialize + ?Sized>(mut self, body: &B) -> Self {
+        match serde_json::to_vec(body) {
+            Ok(bytes) => self.body = Some(bytes),
+            Err(err) => self.fail(Error::Serialize(err)),
+        }
+        self
+    }
+
+    /// Appends the query parameter `name=value`. Both are given unencoded and
+    /// percent-encoded when the URL is built; a leading `$` is kept literally.
+    pub fn query(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.query.push((name.to_owned(), value.into()));
+        self
+    }
+
+    /// Sets `$select` to the comma-separated `fields`. An empty list removes it.
+    pub fn select<I, S>(self, fields: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        self.set_list("$select", fields)
+    }
+
+    /// Sets `$expand` to the comma-separated `fields`. An empty list removes it.
+    pub fn expand<I, S>(self, fields: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        self.set_list("$expand", fields)
+    }
+
+    /// Sets `$filter`, e.g. `startswith(displayName,'a')`.
+    pub fn filter(self, expr: impl Into<String>) -> Self {
+        self.set("$filter", expr.into())
+    }
+
+    /// Sets `$orderby` to the comma-separated `fields`, each optionally
+    /// followed by ` desc`. An empty list removes it.
+    pub fn orderby<I, S>(self, fields: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        self.set_list("$orderby", fields)
+    }
+
+    /// Sets `$search`. Graph expects the expression in double quotes, e.g.
+    /// `"displayName:contoso"`; pass them as part of `expr`.
+    pub fn search(self, expr: impl Into<String>) -> Self {
+        self.set("$search", expr.into())
+    }
+
+    /// Sets `$top`, the page size.
+    pub fn top(self, n: u32) -> Self {
+        self.set("$top", n.to_string())
+    }
+
+    /// Sets `$skip`.
+    pub fn skip(self, n: u32) -> Self {
+        self.set("$skip", n.to_string())
+    }
+
+    /// Sets `$count=true` or `$count=false`.
+    pub fn count(self, yes: bool) -> Self {
+        self.set("$count", yes.to_string())
+    }
+
+    /// Sets the request header `name` (such as `ConsistencyLevel: eventual`),
+    /// replacing an earlier value, including the client's defaults.
+    ///
+    /// An explicit `Authorization` header replaces the client's token
+    /// provider for this request. Invalid names or values are reported by
+    /// [`send`](Self::send) as [`Error::InvalidRequest`].
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        let name = match HeaderName::from_bytes(name.as_bytes()) {
+            Ok(name) => name,
+            Err(_) => {
+                self.fail(Error::InvalidRequest(format!(
+                    "invalid header name {name:?}"
+                )));
+                return self;
+            }
+        };
+        match HeaderValue::from_str(value) {
+            Ok(mut value) => {
+                if is_secret(&name) {
+                    value.set_sensitive(true);
+                }
+                self.headers.insert(name, value);
+            }
+            // The value may be a credential, so leave it out of the message.
+            Err(_) => self.fail(Error::InvalidRequest(format!(
+                "invalid value for header {name}"
+            ))),
+        }
+        self
+    }
+
+    /// The HTTP method.
+    pub fn method(&self) -> &Method {
+        &self.method
+    }
+
+    /// The encoded path relative to the base URL, or the absolute link for
+    /// requests made by [`Client::follow_link`].
+    pub fn path(&self) -> &str {
+        match &self.target {
+            Target::Path(path) | Target::Link(path) => path,
+        }
+    }
+
+    /// The full URL that [`send`](Self::send) requests, query included.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidRequest`] if the path does not start with `/`, has
+    /// empty or dot (`.`, `..`) segments, or if a link is not on the base
+    /// URL's scheme, host and port.
+    pub fn url(&self) -> Result<Url, Error> {
+        let mut url = match &self.target {
+            Target::Path(path) => {
+                check_relative_path(path).map_err(Error::InvalidRequest)?;
+                let path = if path == "/" { "" } else { path };
+                format!("{}{path}", self.client.base_url())
+            }
+            Target::Link(link) => {
+                let parsed = Url::parse(link)
+                    .map_err(|err| Error::InvalidRequest(format!("invalid link: {err}")))?;
+                // The bearer token goes wherever the request goes, so only
+                // follow links back to the service we were configured for.
+                if parsed.origin() != *self.client.base_origin() {
+                    return Err(Error::InvalidRequest(format!(
+                        "refusing to follow a link to another origin than the base URL: {}",
+                        parsed.origin().ascii_serialization()
+                    )));
+                }
+                let mut link = String::from(parsed);
+                if let Some(hash) = link.find('#') {
+                    link.truncate(hash);
+                }
+                link
+            }
+        };
+        let mut separator = if url.contains('?') { '&' } else { '?' };
+        for (name, value) in &self.query {
+            url.push(separator);
+            url.extend(utf8_percent_encode(name, QUERY));
+            url.push('=');
+            url.extend(utf8_percent_encode(value, QUERY));
+            separator = '&';
+        }
+        Url::parse(&url).map_err(|err| Error::InvalidRequest(format!("invalid URL {url:?}: {err}")))
+    }
+
+    fn set(mut self, name: &str, value: String) -> Self {
+        self.query.retain(|(existing, _)| existing != name);
+        self.query.push((name.to_owned(), value));
+        self
+    }
+
+    fn set_list<I, S>(mut self, name: &str, fields: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        let mut joined = String::new();
+        for field in fields {
+            if !joined.is_empty() {
+                joined.push(',');
+            }
+            joined.push_str(field.as_ref());
+        }
+        if joined.is_empty() {
+            self.query.retain(|(existing, _)| existing != name);
+            self
+        } else {
+            self.set(name, joined)
+        }
+    }
+
+    /// Keeps the first problem: later ones are usually caused by it.
+    fn fail(&mut self, error: Error) {
+        self.error.get_or_insert(error);
+    }
+}
+
+impl<T: DeserializeOwned> Request<T> {
+    /// Sends the request and decodes the JSON response into `T`.
+    ///
+    /// Sends `Authorization: Bearer <token>` when the client has a token
+    /// provider (and the request no explicit `Authorization` header),
+    /// `Accept: application/json`, the client's `User-Agent`, and
+    /// `Content-Type: application/json` with a body.
+    ///
+    /// An empty (or all-whitespace) body decodes like JSON `null`, so `T = ()`
+    /// fits `204 No Content` while a struct `T` yields [`Error::Decode`].
+    ///
+    /// # Errors
+    ///
+    /// - [`Error::Serialize`] or [`Error::InvalidRequest`] for problems kept
+    ///   while building the request, and those of [`url`](Self::url);
+    /// - [`Error::Token`] if the token provider fails;
+    /// - [`Error::Transport`] if no response could be received;
+    /// - [`Error::Api`] for a status outside `200..=299`;
+    /// - [`Error::UnexpectedStatus`] for another 2xx status than the one set
+    ///   with [`expect_status`](Self::expect_status);
+    /// - [`Error::Decode`] if the body does not decode into `T`.
+    pub async fn send(self) -> Result<T, Error> {
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        let url = self.url()?;
+        let inner = self.client.inner();
+
+        let mut headers = HeaderMap::new();
+        headers.insert(header::ACCEPT, HeaderValue::from_static("application/json"));
+        headers.insert(header::USER_AGENT, inner.user_agent.clone());
+        if self.body.is_some() {
+            headers.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            );
+        }
+        if let Some(provider) = &inner.token
+            && !self.headers.contains_key(header::AUTHORIZATION)
+        {
+            let token = provider.token().await?;
+            let mut value = HeaderValue::try_from(format!("Bearer {token}")).map_err(|_| {
+                Error::Token("the token contains characters not allowed in a header".into())
+            })?;
+            value.set_sensitive(true);
+            headers.insert(header::AUTHORIZATION, value);
+        }
+        // Per-request headers win over the defaults above.
+        for (name, value) in self.headers {
+            if let Some(name) = name {
+                headers.insert(name, value);
+            }
+        }
+
+        let mut builder = inner.http.request(self.method, url).headers(headers);
+        if let Some(timeout) = inner.timeout {
+            builder = builder.timeout(timeout);
+        }
+        if let Some(body) = self.body {
+            builder = builder.body(body);
+        }
+
+        let response = builder.send().await.map_err(Error::Transport)?;
+        let status = response.status().as_u16();
+        let response_headers = response.headers().clone();
+        let bytes = response.bytes().await.map_err(Error::Transport)?;
+
+        if !(200..=299).contains(&status) {
+            return Err(Error::Api(Box::new(ApiError::from_response(
+                status,
+                &response_headers,
+                &bytes,
+            ))));
+        }
+        if let Some(expected) = self.expected_status
+            && expected != status
+        {
+            return Err(Error::UnexpectedStatus {
+                status,
+                expected,
+                body: String::from_utf8_lossy(&bytes).into_owned(),
+            });
+        }
+        decode(status, &bytes)
+    }
+}
+
+impl<T: DeserializeOwned + Send + 'static> IntoFuture for Request<T> {
+    type Output = Result<T, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Result<T, Error>> + Send>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl<T> fmt::Debug for Request<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Secret header values are marked sensitive and print as "Sensitive".
+        f.debug_struct("Request")
+            .field("method", &self.method)
+            .field("target", &self.target)
+            .field("query", &self.query)
+            .field("headers", &self.headers)
+            .field("body_len", &self.body.as_ref().map(Vec::len))
+            .field("expected_status", &self.expected_status)
+            .field("error", &self.error)
+            .finish_non_exhaustive()
+    }
+}
+
+fn is_secret(name: &HeaderName) -> bool {
+    name == header::AUTHORIZATION || name == header::PROXY_AUTHORIZATION || name == header::COOKIE
+}
+
+fn decode<T: DeserializeOwned>(status: u16, bytes: &[u8]) -> Result<T, Error> {
+    let result = if bytes.trim_ascii().is_empty() {
+        T::deserialize(serde_json::Value::Null)
+    } else {
+        serde_json::from_slice(bytes)
+    };
+    result.map_err(|source| Error::Decode {
+        status,
+        body: String::from_utf8_lossy(bytes).into_owned(),
+        source,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    fn client() -> Client {
+        Client::builder()
+            .base_url("https://graph.example/v1.0/")
+            .build()
+            .expect("valid client")
+    }
+
+    #[test]
+    fn builds_odata_query() {
+        let request = client()
+            .request::<()>(Method::GET, "/users")
+            .filter(
+                "startswith(displayName,'a b') and createdDateTime ge 2024-01-01T00:00:00+01:00",
+            )
+            .select(["id", "displayName"])
+            .orderby(["displayName desc"])
+            .expand(Vec::<String>::new())
+            .search("\"displayName:room\"")
+            .top(5)
+            .skip(10)
+            .count(true)
+            .query("x&y", "1=2#3");
+        let url = request.url().expect("valid url");
+        assert_eq!(
+            url.as_str(),
+            "https://graph.example/v1.0/users\
+             ?$filter=startswith(displayName,%27a%20b%27)%20and%20createdDateTime%20ge%202024-01-01T00:00:00%2B01:00\
+             &$select=id,displayName\
+             &$orderby=displayName%20desc\
+             &$search=%22displayName:room%22\
+             &$top=5&$skip=10&$count=true\
+             &x%26y=1%3D2%233"
+        );
+        let pairs: Vec<(String, String)> = url.query_pairs().into_owned().collect();
+        assert_eq!(
+            pairs[0],
+            (
+                "$filter".to_owned(),
+                "startswith(displayName,'a b') and createdDateTime ge 2024-01-01T00:00:00+01:00"
+                    .to_owned()
+            )
+        );
+        assert_eq!(pairs.last(), Some(&("x&y".to_owned(), "1=2#3".to_owned())));
+    }
+
+    #[test]
+    fn system_options_replace_earlier_values() {
+        let request = client()
+            .request::<()>(Method::GET, "/me")
+            .select(["id"])
+            .top(1)
+            .select(["mail"])
+            .top(2)
+            .select(Vec::<&str>::new());
+        assert_eq!(
+            request.url().expect("valid url").as_str(),
+            "https://graph.example/v1.0/me?$top=2"
+        );
+    }
+
+    #[test]
+    fn rejects_paths_that_escape_their_segment() {
+        let client = client();
+        for path in ["/users/../me", "/users//x", "users", "/users/%2e%2E"] {
+            let err = client.request::<()>(Method::GET, path).url().unwrap_err();
+            assert!(matches!(err, Error::InvalidRequest(_)), "{path}: {err:?}");
+        }
+        let url = client.request::<()>(Method::GET, "/").url().expect("root");
+        assert_eq!(url.as_str(), "https://graph.example/v1.0");
+    }
+
+    #[test]
+    fn links_must_stay_on_the_base_origin() {
+        let client = client();
+        let next = "https://graph.example/v1.0/users?$skiptoken=X%27Y#frag";
+        let url = client
+            .follow_link::<()>(next)
+            .top(3)
+            .url()
+            .expect("same origin");
+        assert_eq!(
+            url.as_str(),
+            "https://graph.example/v1.0/users?$skiptoken=X%27Y&$top=3"
+        );
+
+        for foreign in [
+            "https://evil.example/v1.0/users",
+            "http://graph.example/v1.0/users",
+            "https://graph.example:8443/v1.0/users",
+            "not a url",
+        ] {
+            let err = client.follow_link::<()>(foreign).url().unwrap_err();
+            assert!(
+                matches!(err, Error::InvalidRequest(_)),
+                "{foreign}: {err:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn header_errors_are_kept_and_hide_values() {
+        let request = client()
+            .request::<()>(Method::GET, "/me")
+            .header("bad name", "x")
+            .header("Authorization", "Bearer \n secret");
+        match request.error {
+            Some(Error::InvalidRequest(message)) => assert!(message.contains("bad name")),
+            other => panic!("unexpected {other:?}"),
+        }
+        let request = client()
+            .request::<()>(Method::GET, "/me")
+            .header("Authorization", "Bearer \n secret");
+        let shown = format!("{request:?}");
+        assert!(!shown.contains("secret"), "{shown}");
+
+        let request = client()
+            .request::<()>(Method::GET, "/me")
+            .header("Authorization", "Bearer top-secret");
+        let shown = format!("{request:?}");
+        assert!(!shown.contains("top-secret"), "{shown}");
+    }
+
+    #[test]
+    fn serialization_errors_are_kept() {
+        let mut map = std::collections::BTreeMap::new();
+        map.insert(vec![1u8], 1u8);
+        let request = client().request::<()>(Method::POST, "/x").json_body(&map);
+        assert!(matches!(request.error, Some(Error::Serialize(_))));
+    }
+
+    #[test]
+    fn decodes_empty_bodies_as_null() {
+        #[derive(Debug, Deserialize)]
+        struct User {
+            #[allow(dead_code)]
+            id: String,
+        }
+        assert!(decode::<()>(204, b"").is_ok());
+        assert!(decode::<()>(200, b" \r\n\t").is_ok());
+        assert_eq!(decode::<Option<u8>>(200, b"").ok(), Some(None));
+        assert!(matches!(
+            decode::<User>(200, b""),
+            Err(Error::Decode { status: 200, .. })
+        ));
+        match decode::<User>(201, b"{\"id\": 1}") {
+            Err(Error::Decode { status, body, .. }) => {
+                assert_eq!(status, 201);
+                assert_eq!(body, "{\"id\": 1}");
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+}

@@ -1,0 +1,200 @@
+//! Serde adapters for `Edm.Binary` properties, which Graph sends as base64 strings.
+
+/// Serde `with` module for `Vec<u8>` as a base64 string.
+///
+/// Serializes with the standard alphabet and padding. Deserializing also
+/// accepts missing padding and the URL-safe alphabet, which OData allows.
+///
+/// ```ignore
+/// #[derive(Serialize, Deserialize)]
+/// struct FileAttachment {
+///     #[serde(rename = "contentBytes", with = "runtime::base64_bytes")]
+///     content_bytes: Vec<u8>,
+/// }
+/// ```
+pub mod base64_bytes {
+    use std::fmt;
+
+    use base64::Engine as _;
+    use base64::alphabet;
+    use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+    use serde::de::{self, Deserializer, Visitor};
+    use serde::ser::Serializer;
+
+    const LENIENT: GeneralPurposeConfig =
+        GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent);
+    const STANDARD: GeneralPurpose = GeneralPurpose::new(&alphabet::STANDARD, LENIENT);
+    const URL_SAFE: GeneralPurpose = GeneralPurpose::new(&alphabet::URL_SAFE, LENIENT);
+
+    /// Serializes `bytes` as a padded, standard-alphabet base64 string.
+    pub fn serialize<S: Serializer>(bytes: &[u8], serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&STANDARD.encode(bytes))
+    }
+
+    /// Deserializes a base64 string into bytes.
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<u8>, D::Error> {
+        deserializer.deserialize_str(Base64Visitor)
+    }
+
+    pub(super) fn decode(text: &str) -> Result<Vec<u8>, base64::DecodeError> {
+        if text.contains(['-', '_']) {
+            URL_SAFE.decode(text)
+        } else {
+            STANDARD.decode(text)
+        }
+    }
+
+    struct Base64Visitor;
+
+    impl Visitor<'_> for Base64Visitor {
+        type Value = Vec<u8>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a base64 string")
+        }
+
+        fn visit_str<E: de::Error>(self, text: &str) -> Result<Vec<u8>, E> {
+            decode(text).map_err(|err| E::custom(format_args!("invalid base64: {err}")))
+        }
+    }
+}
+
+/// Serde `with` module for `Option<Vec<u8>>` as an optional base64 string
+/// (see [`base64_bytes`]); JSON `null` is `None`.
+///
+/// Combine it with `default` so that a missing property is `None` too:
+///
+/// ```ignore
+/// #[serde(default, skip_serializing_if = "Option::is_none", with = "runtime::option_base64_bytes")]
+/// thumbnail: Option<Vec<u8>>,
+/// ```
+pub mod option_base64_bytes {
+    use serde::de::Deserializer;
+    use serde::ser::{Serialize, Serializer};
+    use serde::{Deserialize, de};
+
+    /// Serializes `Some(bytes)` as a base64 string and `None` as `null`.
+    pub fn serialize<S: Serializer>(
+        bytes: &Option<Vec<u8>>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        struct Base64<'a>(&'a [u8]);
+
+        impl Serialize for Base64<'_> {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                super::base64_bytes::serialize(self.0, serializer)
+            }
+        }
+
+        match bytes {
+            Some(bytes) => serializer.serialize_some(&Base64(bytes)),
+            None => serializer.serialize_none(),
+        }
+    }
+
+    /// Deserializes `null` as `None` and a base64 string as `Some(bytes)`.
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<Vec<u8>>, D::Error> {
+        // Cow avoids a copy when the input can be borrowed.
+        let text = Option::<std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        text.map(|text| {
+            super::base64_bytes::decode(&text)
+                .map_err(|err| de::Error::custom(format_args!("invalid base64: {err}")))
+        })
+        .transpose()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde::{Deserialize, Serialize};
+    use serde_json::json;
+
+    #[derive(Debug, PartialEq, Serialize, Deserialize)]
+    struct Attachment {
+        #[serde(with = "super::base64_bytes")]
+        content: Vec<u8>,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            with = "super::option_base64_bytes"
+        )]
+        thumbnail: Option<Vec<u8>>,
+    }
+
+    #[test]
+    fn round_trips_bytes() {
+        let all_bytes: Vec<u8> = (0..=255).collect();
+        for content in [
+            Vec::new(),
+            b"f".to_vec(),
+            b"hello world".to_vec(),
+            all_bytes,
+        ] {
+            for thumbnail in [None, Some(Vec::new()), Some(vec![0xfb, 0xff, 0xbf])] {
+                let value = Attachment {
+                    content: content.clone(),
+                    thumbnail,
+                };
+                let text = serde_json::to_string(&value).expect("serializable");
+                let back: Attachment = serde_json::from_str(&text).expect("decodable");
+                assert_eq!(back, value, "{text}");
+            }
+        }
+    }
+
+    #[test]
+    fn uses_standard_padded_base64() {
+        let value = Attachment {
+            content: b"hi?>".to_vec(),
+            thumbnail: Some(vec![0xfb, 0xff]),
+        };
+        assert_eq!(
+            serde_json::to_value(&value).expect("serializable"),
+            json!({"content": "aGk/Pg==", "thumbnail": "+/8="})
+        );
+        let value = Attachment {
+            content: Vec::new(),
+            thumbnail: None,
+        };
+        assert_eq!(
+            serde_json::to_value(&value).expect("serializable"),
+            json!({"content": ""})
+        );
+    }
+
+    #[test]
+    fn accepts_unpadded_url_safe_and_null() {
+        let value: Attachment =
+            serde_json::from_value(json!({"content": "aGk_Pg", "thumbnail": null}))
+                .expect("decodable");
+        assert_eq!(
+            value,
+            Attachment {
+                content: b"hi?>".to_vec(),
+                thumbnail: None
+            }
+        );
+        let value: Attachment =
+            serde_json::from_value(json!({"content": "aGk/Pg", "thumbnail": "-_8"}))
+                .expect("decodable");
+        assert_eq!(value.thumbnail, Some(vec![0xfb, 0xff]));
+    }
+
+    #[test]
+    fn rejects_invalid_input() {
+        for bad in [
+            json!({"content": "not base64!"}),
+            json!({"content": 12}),
+            json!({"content": null}),
+            json!({"content": "", "thumbnail": "%%%"}),
+            json!({"content": "", "thumbnail": [1, 2]}),
+        ] {
+            assert!(
+                serde_json::from_value::<Attachment>(bad.clone()).is_err(),
+                "{bad}"
+            );
+        }
+    }
+}

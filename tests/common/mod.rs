@@ -1,0 +1,75 @@
+//! Where the tests find things: the workspace, and the shared corpus beside it.
+//!
+//! The shared folder (`../shared` next to the checkout, or `$DOCGEN_SHARED`)
+//! holds the seed pages and the Graph docs. They are read at run time, never
+//! copied into the project.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+/// The workspace root.
+pub fn workspace() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `$DOCGEN_SHARED`, or `../shared` beside the checkout; a clear panic when missing.
+pub fn shared() -> PathBuf {
+    let dir = std::env::var_os("DOCGEN_SHARED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace().join("../shared"));
+    assert!(
+        dir.is_dir(),
+        "the shared data folder {} is missing: put the project's `shared` folder beside the checkout, \
+         or set DOCGEN_SHARED to its path",
+        dir.display()
+    );
+    dir
+}
+
+/// The five seed pages.
+pub fn seeds() -> PathBuf {
+    let dir = shared().join("seeds");
+    assert!(dir.is_dir(), "{} is missing", dir.display());
+    dir
+}
+
+/// One seed page by its number (`000` … `004`).
+pub fn seed(number: &str) -> PathBuf {
+    let dir = seeds();
+    let mut found: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("seeds folder")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with(&format!("{number}_")))
+        })
+        .collect();
+    found.sort();
+    found
+        .pop()
+        .unwrap_or_else(|| panic!("no seed {number}_* in {}", dir.display()))
+}
+
+/// `docs-input/`.
+pub fn docs_input() -> PathBuf {
+    workspace().join("docs-input")
+}
+
+/// The IR JSON with a root folder's path replaced by a stable name, for snapshots.
+pub fn stable_json(value: &serde_json::Value, root: &Path, name: &str) -> String {
+    let text = serde_json::to_string_pretty(value).expect("json");
+    let root = root.to_string_lossy().replace('\\', "/");
+    text.replace(&format!("{root}/"), &format!("{name}/"))
+        .replace(&root, name)
+}
+
+/// All emitted files as one text, each under a header line, for snapshots.
+pub fn files_text(files: &[docgen::emit::GeneratedFile]) -> String {
+    files
+        .iter()
+        .map(|f| format!("=== {} ===\n{}", f.path, f.contents))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
