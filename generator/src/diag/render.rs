@@ -14,9 +14,16 @@ pub fn human(diagnostic: &Diagnostic, sources: &SourceMap, color: bool) -> Strin
     let start = file.line_col(diagnostic.span.range.start);
     let line = file.line_range(start.line);
     let line_text = &file.text[line.clone()];
-    // The caret covers the span's part of its first line (at least one character).
-    let from = diagnostic.span.range.start.clamp(line.start, line.end) - line.start;
-    let to = diagnostic.span.range.end.clamp(line.start, line.end) - line.start;
+    // The caret covers the span's part of its first line (at least one character),
+    // on character boundaries whatever the span says.
+    let mut from = diagnostic.span.range.start.clamp(line.start, line.end) - line.start;
+    while !line_text.is_char_boundary(from) {
+        from -= 1;
+    }
+    let mut to = diagnostic.span.range.end.clamp(line.start, line.end) - line.start;
+    while !line_text.is_char_boundary(to) {
+        to += 1;
+    }
     let to = if to > from {
         to
     } else {
@@ -29,14 +36,13 @@ pub fn human(diagnostic: &Diagnostic, sources: &SourceMap, color: bool) -> Strin
         Severity::Error => Level::ERROR,
         Severity::Warning => Level::WARNING,
     };
-    let path = format!("{}:{}:{}", file.display_path, start.line, start.col);
     let mut group = level
         .primary_title(diagnostic.message.as_str())
         .id(diagnostic.code.as_str())
         .element(
             Snippet::source(line_text)
                 .line_start(start.line)
-                .path(path)
+                .path(file.display_path.as_str())
                 .annotation(AnnotationKind::Primary.span(from..to)),
         );
     for note in &diagnostic.notes {
@@ -94,6 +100,21 @@ mod tests {
     use crate::source::{SourceFile, Span};
 
     #[test]
+    fn spans_inside_a_character_are_widened_not_fatal() {
+        let mut sources = SourceMap::default();
+        let id = sources.add(SourceFile::new(
+            "a.md".into(),
+            "a.md".into(),
+            "a.md".into(),
+            "x\u{a0}\u{a0}y\n".into(),
+        ));
+        for range in [2..3, 1..2, 2..4, 0..99, 99..100] {
+            let d = Diagnostic::new(Code::ExampleJsonLenient, Span::new(id, range), "m");
+            assert!(human(&d, &sources, false).contains("a.md:"));
+        }
+    }
+
+    #[test]
     fn renders_like_rustc() {
         let mut sources = SourceMap::default();
         let id = sources.add(SourceFile::new(
@@ -109,7 +130,7 @@ mod tests {
             text.starts_with("warning[example-value-type]: bad value"),
             "{text}"
         );
-        assert!(text.contains("docs/a.md:2:12"), "{text}");
+        assert!(text.contains("--> docs/a.md:2:12\n"), "{text}");
         assert!(text.contains("\"count\": \"Integer\","), "{text}");
         assert!(text.contains("^^^^^^^^^"), "{text}");
         assert!(text.contains("note: a note"), "{text}");

@@ -137,9 +137,12 @@ pub struct Parsed {
 pub fn parse(text: &str) -> Result<Parsed, Defect> {
     let defect = serde_json::from_str::<serde::de::IgnoredAny>(text)
         .err()
-        .map(|e| Defect {
-            message: strip_position(&e.to_string()),
-            offset: offset_of(text, e.line(), e.column()),
+        .map(|e| {
+            explain(
+                text,
+                strip_position(&e.to_string()),
+                offset_of(text, e.line(), e.column()),
+            )
         });
     let repaired = repair(text);
     let parsed = jsonc_parser::parse_to_ast(
@@ -229,6 +232,25 @@ fn convert(value: &ast::Value<'_>) -> Node {
     }
 }
 
+/// Names the defects the docs really have, in a doc writer's words.
+fn explain(text: &str, message: String, offset: usize) -> Defect {
+    let before = text[..offset.min(text.len())].trim_end();
+    let at = text[offset.min(text.len())..].chars().next();
+    if matches!(at, Some('}' | ']')) && before.ends_with(',') {
+        return Defect {
+            message: "trailing comma before the closing bracket".to_owned(),
+            offset: before.len() - 1,
+        };
+    }
+    if text[offset.min(text.len())..].starts_with('\u{a0}') || before.ends_with('\u{a0}') {
+        return Defect {
+            message: "non-breaking spaces (U+00A0) used as indentation".to_owned(),
+            offset,
+        };
+    }
+    Defect { message, offset }
+}
+
 fn strip_position(message: &str) -> String {
     match message.find(" at line ") {
         Some(i) => message[..i].to_owned(),
@@ -285,7 +307,8 @@ mod tests {
     fn the_strict_defect_points_at_the_trailing_comma() {
         let text = "{\n  \"a\": 1,\n}";
         let defect = parse(text).expect("lenient").defect.expect("defect");
-        assert_eq!(&text[defect.offset..defect.offset + 1], "}");
+        assert_eq!(&text[defect.offset..defect.offset + 1], ",");
+        assert_eq!(defect.message, "trailing comma before the closing bracket");
     }
 
     #[test]

@@ -1,0 +1,253 @@
+//! The `docgen` command line: the contract later checks rely on (commands,
+//! output shapes, exit codes 0 / 1 / 2).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn docgen(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_docgen"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("docgen runs")
+}
+
+fn code(out: &Output) -> i32 {
+    out.status.code().expect("exit code")
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn docs_input() -> String {
+    workspace()
+        .join("docs-input")
+        .to_string_lossy()
+        .into_owned()
+}
+
+fn fixture(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+        .to_string_lossy()
+        .into_owned()
+}
+
+#[test]
+fn ir_json_follows_the_contract() {
+    let out = docgen(&["ir", &docs_input(), "--json"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let ir: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("JSON on stdout");
+    assert_eq!(ir["version"], 1);
+    let types = ir["types"].as_array().expect("types");
+    assert!(!types.is_empty());
+    for t in types {
+        for key in [
+            "name",
+            "namespace",
+            "kind",
+            "base",
+            "description",
+            "properties",
+            "sources",
+        ] {
+            assert!(t.get(key).is_some(), "type lacks {key}: {t}");
+        }
+        let kind = t["kind"].as_str().expect("kind");
+        assert!(["entity", "complex", "enum"].contains(&kind));
+        assert_eq!(t.get("members").is_some(), kind == "enum");
+        for p in t["properties"].as_array().expect("properties") {
+            for key in [
+                "name",
+                "type",
+                "collection",
+                "navigation",
+                "description",
+                "source",
+            ] {
+                assert!(p.get(key).is_some(), "property lacks {key}: {p}");
+            }
+            assert!(p["source"].as_str().expect("source").contains(".md:"));
+        }
+    }
+    let status = types
+        .iter()
+        .find(|t| t["name"] == "deviceConfigurationUserStatus")
+        .expect("deviceConfigurationUserStatus");
+    assert_eq!(status["namespace"], "microsoft.graph");
+    assert_eq!(status["base"], "entity");
+    let operations = ir["operations"].as_array().expect("operations");
+    for o in operations {
+        for key in [
+            "name",
+            "method",
+            "paths",
+            "path_params",
+            "query_options",
+            "request_body",
+            "response",
+            "source",
+        ] {
+            assert!(o.get(key).is_some(), "operation lacks {key}: {o}");
+        }
+    }
+    let get = operations
+        .iter()
+        .find(|o| {
+            o["method"] == "GET"
+                && o["paths"][0]
+                    .as_str()
+                    .is_some_and(|p| p.ends_with("{deviceConfigurationUserStatusId}"))
+        })
+        .expect("the get operation");
+    assert_eq!(get["query_options"], serde_json::json!(["$select"]));
+    assert_eq!(get["request_body"], serde_json::Value::Null);
+    assert_eq!(
+        get["response"],
+        serde_json::json!({"status": 200, "type": "deviceConfigurationUserStatus", "collection": false})
+    );
+    assert_eq!(
+        get["path_params"],
+        serde_json::json!(["deviceConfigurationId", "deviceConfigurationUserStatusId"])
+    );
+    assert_eq!(ir["diagnostics"], serde_json::json!([]));
+}
+
+#[test]
+fn diagnostics_in_json_carry_path_line_and_column() {
+    let out = docgen(&["ir", &fixture("defects.md"), "--json"]);
+    assert_eq!(
+        code(&out),
+        0,
+        "ir reports findings but succeeds: {}",
+        stderr(&out)
+    );
+    let ir: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("JSON");
+    let diagnostics = ir["diagnostics"].as_array().expect("diagnostics");
+    assert!(!diagnostics.is_empty());
+    for d in diagnostics {
+        let source = d["source"].as_str().expect("source");
+        let mut parts = source.rsplitn(3, ':');
+        let col: usize = parts.next().and_then(|c| c.parse().ok()).expect("column");
+        let line: usize = parts.next().and_then(|l| l.parse().ok()).expect("line");
+        assert!(parts.next().expect("path").ends_with("defects.md"));
+        assert!(line > 0 && col > 0);
+        assert!(["error", "warning"].contains(&d["severity"].as_str().expect("severity")));
+    }
+}
+
+#[test]
+fn lint_is_rustc_style_with_a_summary_and_exit_codes() {
+    let out = docgen(&["lint", &fixture("defects.md")]);
+    let text = stdout(&out);
+    assert_eq!(code(&out), 1, "errors make lint exit 1:\n{text}");
+    assert!(text.contains("error[front-matter-invalid]"), "{text}");
+    assert!(text.contains("warning[example-value-type]"), "{text}");
+    assert!(text.contains("defects.md:"), "{text}");
+    assert!(text.contains('^'), "a caret under the source: {text}");
+    assert!(text.contains("summary by code:"), "{text}");
+
+    let clean = docgen(&["lint", &docs_input()]);
+    assert_eq!(code(&clean), 0, "{}", stdout(&clean));
+    assert!(stdout(&clean).ends_with("0 errors, 0 warnings\n"));
+
+    let warnings = docgen(&["lint", &fixture("warnings-only.md")]);
+    assert_eq!(
+        code(&warnings),
+        0,
+        "warnings alone pass: {}",
+        stdout(&warnings)
+    );
+    let denied = docgen(&["lint", "--deny-warnings", &fixture("warnings-only.md")]);
+    assert_eq!(code(&denied), 1);
+
+    let json = docgen(&["lint", "--format", "json", &fixture("defects.md")]);
+    for line in stdout(&json).lines() {
+        let d: serde_json::Value = serde_json::from_str(line).expect("a JSON object per line");
+        assert!(d["code"].is_string() && d["source"].is_string() && d["message"].is_string());
+    }
+}
+
+#[test]
+fn usage_and_io_errors_exit_2() {
+    assert_eq!(code(&docgen(&[])), 2);
+    assert_eq!(code(&docgen(&["ir"])), 2);
+    assert_eq!(code(&docgen(&["frobnicate"])), 2);
+    let missing = docgen(&["ir", "/no/such/docgen/path", "--json"]);
+    assert_eq!(code(&missing), 2);
+    assert!(stderr(&missing).contains("/no/such/docgen/path"));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("out");
+    let bad = docgen(&[
+        "generate",
+        "--docs",
+        &docs_input(),
+        "--out",
+        out.to_str().expect("utf8"),
+        "--crate",
+        "bad name!",
+    ]);
+    assert_eq!(code(&bad), 2);
+    assert!(!out.exists(), "nothing is written on a usage error");
+}
+
+#[test]
+fn check_passes_when_current_and_fails_with_a_diff_and_the_fix_command() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("generated");
+    let out_arg = out.to_string_lossy().into_owned();
+    let missing = docgen(&["check", "--docs", &docs_input(), "--out", &out_arg]);
+    assert_eq!(code(&missing), 1);
+    assert!(!out.exists(), "check never writes");
+
+    let generated = docgen(&["generate", "--docs", &docs_input(), "--out", &out_arg]);
+    assert_eq!(code(&generated), 0, "{}", stderr(&generated));
+    let current = docgen(&["check", "--docs", &docs_input(), "--out", &out_arg]);
+    assert_eq!(code(&current), 0, "{}", stderr(&current));
+
+    let models = out.join("models.rs");
+    let text = std::fs::read_to_string(&models).expect("models.rs");
+    std::fs::write(&models, text.replace("pub user_principal_name", "pub upn")).expect("edit");
+    let stale = docgen(&["check", "--docs", &docs_input(), "--out", &out_arg]);
+    assert_eq!(code(&stale), 1);
+    let diff = stdout(&stale);
+    assert!(
+        diff.contains("--- a/models.rs") && diff.contains("+    pub user_principal_name"),
+        "{diff}"
+    );
+    assert!(
+        stderr(&stale).contains("docgen generate --docs"),
+        "{}",
+        stderr(&stale)
+    );
+    assert_eq!(
+        std::fs::read_to_string(&models)
+            .expect("models.rs")
+            .contains("pub upn"),
+        true,
+        "check never writes"
+    );
+}
+
+#[test]
+fn explain_documents_every_code() {
+    let list = docgen(&["explain"]);
+    assert_eq!(code(&list), 0);
+    for c in docgen::Code::ALL {
+        assert!(stdout(&list).contains(c.as_str()));
+        let one = docgen(&["explain", c.as_str()]);
+        assert_eq!(code(&one), 0);
+        assert!(stdout(&one).contains(c.explanation()));
+    }
+    assert_eq!(code(&docgen(&["explain", "no-such-code"])), 2);
+}
