@@ -304,7 +304,7 @@ fn ir_snapshots() {
         let json = common::stable_json(&docs.to_json(), &seeds, "seeds");
         insta::assert_snapshot!(format!("ir_seed_{number}"), json);
     }
-    let docs = read(&[seeds.clone()]);
+    let docs = read(std::slice::from_ref(&seeds));
     insta::assert_snapshot!(
         "ir_all_seeds",
         common::stable_json(&docs.to_json(), &seeds, "seeds")
