@@ -7,7 +7,7 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use docgen::diag::render;
 use docgen::output::Stale;
 use docgen::{Code, Config, Severity};
@@ -32,29 +32,9 @@ enum Command {
         json: bool,
     },
     /// Generate the SDK from a docs folder.
-    Generate {
-        /// The docs folder.
-        #[arg(long, default_value = "docs-input")]
-        docs: PathBuf,
-        /// The output folder.
-        #[arg(long, default_value = "generated")]
-        out: PathBuf,
-        /// Write a standalone crate with this name (Cargo.toml, src/, runtime inlined).
-        #[arg(long = "crate", value_name = "NAME")]
-        crate_name: Option<String>,
-    },
+    Generate(OutputArgs),
     /// Check that the output folder is what `generate` would write; never writes.
-    Check {
-        /// The docs folder.
-        #[arg(long, default_value = "docs-input")]
-        docs: PathBuf,
-        /// The output folder.
-        #[arg(long, default_value = "generated")]
-        out: PathBuf,
-        /// Check a standalone crate with this name.
-        #[arg(long = "crate", value_name = "NAME")]
-        crate_name: Option<String>,
-    },
+    Check(OutputArgs),
     /// Report defects in the pages, rustc-style.
     Lint {
         /// Pages or folders of pages.
@@ -72,6 +52,44 @@ enum Command {
         /// The code, e.g. `example-value-type`.
         code: Option<String>,
     },
+}
+
+/// Where `generate` and `check` read and write.
+#[derive(Args)]
+struct OutputArgs {
+    /// The docs folder.
+    #[arg(long, default_value = "docs-input")]
+    docs: PathBuf,
+    /// The output folder.
+    #[arg(long, default_value = "generated")]
+    out: PathBuf,
+    /// A standalone crate with this name (Cargo.toml, src/, runtime inlined).
+    #[arg(long = "crate", value_name = "NAME")]
+    crate_name: Option<String>,
+}
+
+impl OutputArgs {
+    fn config(&self) -> Config {
+        let mut config = Config::new();
+        config.docs(&self.docs).out_dir(&self.out);
+        if let Some(name) = &self.crate_name {
+            config.crate_name(name);
+        }
+        config
+    }
+
+    /// The command that brings the output folder up to date.
+    fn fix_command(&self) -> String {
+        let mut s = format!(
+            "docgen generate --docs {} --out {}",
+            self.docs.display(),
+            self.out.display()
+        );
+        if let Some(name) = &self.crate_name {
+            s.push_str(&format!(" --crate {name}"));
+        }
+        s
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -95,19 +113,8 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Ir { paths, json } => ir(paths, json),
-        Command::Generate {
-            docs,
-            out,
-            crate_name,
-        } => generate(config(docs, out, crate_name)),
-        Command::Check {
-            docs,
-            out,
-            crate_name,
-        } => {
-            let fix = fix_command(&docs, &out, crate_name.as_deref());
-            check(config(docs, out, crate_name), &fix)
-        }
+        Command::Generate(args) => generate(args.config()),
+        Command::Check(args) => check(args.config(), &args.fix_command()),
         Command::Lint {
             paths,
             format,
@@ -122,28 +129,6 @@ fn main() -> ExitCode {
             ExitCode::from(FAILURE)
         }
     }
-}
-
-fn config(docs: PathBuf, out: PathBuf, crate_name: Option<String>) -> Config {
-    let mut config = Config::new();
-    config.docs(docs).out_dir(out);
-    if let Some(name) = crate_name {
-        config.crate_name(name);
-    }
-    config
-}
-
-/// The command that brings the output folder up to date.
-fn fix_command(docs: &std::path::Path, out: &std::path::Path, crate_name: Option<&str>) -> String {
-    let mut s = format!(
-        "docgen generate --docs {} --out {}",
-        docs.display(),
-        out.display()
-    );
-    if let Some(name) = crate_name {
-        s.push_str(&format!(" --crate {name}"));
-    }
-    s
 }
 
 fn color() -> bool {

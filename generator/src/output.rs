@@ -153,14 +153,7 @@ fn stale_generated(out: &Path, files: &[GeneratedFile]) -> Result<Vec<String>, O
         if !entry.file_type().is_file() {
             continue;
         }
-        let rel = entry
-            .path()
-            .strip_prefix(out)
-            .unwrap_or(entry.path())
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/");
+        let rel = crate::source::rel_slash_path(out, entry.path());
         if expected.contains(rel.as_str()) {
             continue;
         }

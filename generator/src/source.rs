@@ -201,6 +201,16 @@ impl SourceMap {
     }
 }
 
+/// `path` below `root`, with `/` separators whatever the platform.
+pub fn rel_slash_path(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
 /// Joins a user-given root and a relative path for display, with `/` separators.
 pub fn display_join(root: &Path, rel: &str) -> String {
     let root = root.to_string_lossy().replace('\\', "/");

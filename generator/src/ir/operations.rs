@@ -1,12 +1,9 @@
 //! Operations from API pages: one per method documented in the HTTP request section.
 
-use super::types::{TypeSpace, area_of, body_table, clean_description, page_kind};
-use super::{
-    JSON_TYPE, Operation, Parameter, PathTemplate, Permission, RequestBody, Response, TypeRef,
-};
+use super::types::{TypeSpace, area_of, clean_description, page_kind};
+use super::{Operation, Parameter, PathTemplate, Permission, RequestBody, Response, TypeRef};
 use crate::diag::{Code, Diagnostic, Diagnostics};
-use crate::extract::facts::{ExampleKind, Mention, PageFacts};
-use crate::extract::typeref::TypeName;
+use crate::extract::facts::{ExampleKind, Mention, PageFacts, TableRole};
 use crate::extract::urlpath;
 use crate::load::DocType;
 use crate::source::Span;
@@ -43,7 +40,7 @@ pub(super) fn build(
             }
         }
         for method in methods {
-            out.push((operation(page, method, space, diags), pi));
+            out.push((operation(page, pi, method, space, diags), pi));
         }
     }
     out
@@ -51,6 +48,7 @@ pub(super) fn build(
 
 fn operation(
     page: &PageFacts,
+    page_index: usize,
     method: &str,
     space: &TypeSpace<'_>,
     diags: &mut Diagnostics,
@@ -100,7 +98,7 @@ fn operation(
         paths,
         path_params,
         query_options,
-        request_body: request_body(page, method, space, diags),
+        request_body: request_body(page, page_index, method, space, diags),
         response: response(page, space, diags),
         title: page.title.as_ref().map(|t| t.0.clone()),
         description: page.summary.clone(),
@@ -154,6 +152,7 @@ fn resolve_mention(
 
 fn request_body(
     page: &PageFacts,
+    page_index: usize,
     method: &str,
     space: &TypeSpace<'_>,
     diags: &mut Diagnostics,
@@ -166,38 +165,20 @@ fn request_body(
             page, mention, false, space, diags,
         )));
     }
-    let table = body_table(page)?;
+    let (ti, table) = page
+        .property_tables
+        .iter()
+        .enumerate()
+        .find(|(_, t)| t.role == TableRole::RequestBody)?;
     let parameters = table
         .rows
         .iter()
-        .map(|row| {
-            let name = match &row.ty.name {
-                TypeName::Primitive(p) => (*p).to_owned(),
-                TypeName::Json | TypeName::Enumeration => JSON_TYPE.to_owned(),
-                TypeName::Named(n) => match space.resolve_cell(&row.ty) {
-                    Some(index) => space.ref_name(index),
-                    None => {
-                        diags.push(
-                            Diagnostic::new(
-                                Code::TypeUnresolved,
-                                Span::new(page.file, row.ty_span.clone()),
-                                format!(
-                                    "parameter `{}` has type `{n}`, which no page defines",
-                                    row.name
-                                ),
-                            )
-                            .with_note("generated code uses untyped JSON for it"),
-                        );
-                        n.clone()
-                    }
-                },
-            };
+        .enumerate()
+        .map(|(ri, row)| {
+            let ty = space.row_type((page_index, ti, ri), page, row, diags);
             Parameter {
                 name: row.name.clone(),
-                ty: TypeRef {
-                    name,
-                    collection: row.ty.collection,
-                },
+                ty,
                 description: clean_description(&row.description.text),
                 required: row.required,
             }

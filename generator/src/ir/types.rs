@@ -592,7 +592,7 @@ impl<'a> TypeSpace<'a> {
     }
 
     /// The type of a row, resolved; reports what cannot be resolved.
-    fn row_type(
+    pub(super) fn row_type(
         &self,
         at: (usize, usize, usize),
         page: &PageFacts,

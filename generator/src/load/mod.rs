@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::diag::{Code, Diagnostic, Diagnostics};
-use crate::source::{FileId, SourceFile, SourceMap, Span, display_join};
+use crate::source::{FileId, SourceFile, SourceMap, Span, display_join, rel_slash_path};
 
 pub use front_matter::{DocType, FrontMatter};
 
@@ -80,17 +80,9 @@ pub fn discover(roots: &[PathBuf]) -> Result<Vec<Entry>, LoadError> {
                 if !item.file_type().is_file() || !is_page(item.path()) {
                     continue;
                 }
-                let rel = item
-                    .path()
-                    .strip_prefix(root)
-                    .unwrap_or(item.path())
-                    .components()
-                    .map(|c| c.as_os_str().to_string_lossy())
-                    .collect::<Vec<_>>()
-                    .join("/");
                 found.push(Entry {
                     root: root.clone(),
-                    rel_path: rel,
+                    rel_path: rel_slash_path(root, item.path()),
                     disk_path: item.path().to_path_buf(),
                 });
             }
