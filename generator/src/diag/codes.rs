@@ -152,10 +152,6 @@ catalogue! {
         "Two pages list different members for the same enum.",
         "An enum's members differ between pages. docgen keeps the union, in the order of \
          the first page, and flags the difference.";
-    OperationConflict = "operation-conflict", Warning,
-        "Two pages document the same request differently.",
-        "Pages documenting the same method and paths disagree about the request body or \
-         the response. docgen keeps the first page's version and merges the examples.";
     EmitUnsupported = "emit-unsupported", Warning,
         "Something the page documents could not be expressed in the generated SDK.",
         "docgen drops what it cannot generate correctly instead of emitting broken code: \

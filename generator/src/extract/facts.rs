@@ -641,11 +641,16 @@ impl Reader<'_> {
     fn enum_table(&mut self, table: &Table, headers: &[String]) {
         let value_col = headers.iter().position(|h| h == "value").filter(|&c| c > 0);
         let description_col = headers.iter().position(|h| h.contains("description"));
+        // `### complianceStatus values` names an enum; `### Roles property values`
+        // describes a property's strings and names nothing.
         let name = self
             .nearest_heading
             .trim()
             .strip_suffix(" values")
-            .map(|n| n.trim().trim_matches('`').to_owned());
+            .map(|n| n.trim().trim_matches('`').to_owned())
+            .filter(|n| {
+                !n.is_empty() && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_')
+            });
         let members = table
             .rows
             .iter()
@@ -692,9 +697,12 @@ impl Reader<'_> {
             return;
         }
         let example_annotation = matches!(block_type, "request" | "response");
-        if self.h2 == Section::HttpRequest && !example_annotation {
+        if self.h2 == Section::HttpRequest && block_type != "response" {
             self.request_syntax(code);
-            return;
+            // Some pages annotate their syntax block as a request example too.
+            if block_type != "request" {
+                return;
+            }
         }
         if block_type == "ignored" || self.h2 == Section::Json {
             return;

@@ -298,8 +298,8 @@ pub fn params(segments: &[Segment]) -> Vec<String> {
                     add(name);
                 }
             }
-            Segment::DrivePath { path, .. } => {
-                for part in path.split('/') {
+            Segment::DrivePath { root, path } => {
+                for part in std::iter::once(root.as_str()).chain(path.split('/')) {
                     if let Some(name) = placeholder(part) {
                         add(name);
                     }

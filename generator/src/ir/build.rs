@@ -23,21 +23,19 @@ pub fn build(pages: &[PageFacts], sources: &SourceMap, diags: &mut Diagnostics) 
     let types = space.finish();
     examples::attach(&mut ops, pages, &TypeIndex::new(&types), diags);
     report_empty_pages(pages, &types, &ops, diags);
-    let mut operations = merge_duplicates(ops, sources, diags);
+    let mut operations = merge_duplicates(ops);
     naming::assign(&mut operations);
     operations.sort_by(|a, b| a.name.cmp(&b.name));
     Ir { types, operations }
 }
 
-/// Pages documenting the same method on the same paths describe one operation
-/// (a page and its copy from the web site, an old and a new revision).
-fn merge_duplicates(
-    ops: Vec<(Operation, usize)>,
-    sources: &SourceMap,
-    diags: &mut Diagnostics,
-) -> Vec<Operation> {
+/// Pages documenting the same request the same way (method, paths, body and
+/// response) describe one operation: a page and its copy from the web site, an
+/// old and a new revision. Pages that share a path but not the types (a create
+/// page per derived type, all posting to one collection) stay distinct.
+fn merge_duplicates(ops: Vec<(Operation, usize)>) -> Vec<Operation> {
     let mut merged: Vec<Operation> = Vec::new();
-    let mut index: HashMap<(String, Vec<String>), usize> = HashMap::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
     for (op, _) in ops {
         let mut paths: Vec<String> = op
             .paths
@@ -45,28 +43,13 @@ fn merge_duplicates(
             .map(|p| p.path.to_ascii_lowercase())
             .collect();
         paths.sort();
-        let key = (op.method.clone(), paths);
+        let key = format!("{} {paths:?} {:?} {:?}", op.method, op.request_body, op.response);
         let Some(&first) = index.get(&key) else {
             index.insert(key, merged.len());
             merged.push(op);
             continue;
         };
         let kept = &mut merged[first];
-        if kept.request_body != op.request_body || kept.response != op.response {
-            diags.push(
-                Diagnostic::new(
-                    Code::OperationConflict,
-                    op.source.clone(),
-                    format!(
-                        "{} {} is also documented at {}, with another request body or response",
-                        op.method,
-                        op.paths.first().map_or("", |p| p.path.as_str()),
-                        sources.line_location(&kept.source)
-                    ),
-                )
-                .with_note("docgen kept the earlier page's version"),
-            );
-        }
         for option in op.query_options {
             if !kept.query_options.contains(&option) {
                 kept.query_options.push(option);
@@ -82,6 +65,7 @@ fn merge_duplicates(
             kept.permissions = op.permissions;
         }
         kept.description = kept.description.take().or(op.description);
+        kept.sources.extend(op.sources);
         kept.examples.extend(op.examples);
     }
     merged

@@ -110,6 +110,7 @@ fn operation_json(o: &Operation, sources: &SourceMap) -> Value {
         "request_body": request_body,
         "response": response,
         "source": line(&o.source, sources),
+        "sources": o.sources.iter().map(|s| line(s, sources)).collect::<Vec<_>>(),
         "title": o.title,
         "description": o.description,
         "permissions": o.permissions.iter().map(|p| json!({

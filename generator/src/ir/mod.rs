@@ -205,6 +205,8 @@ pub struct Operation {
     pub permissions: Vec<Permission>,
     /// Where: the first request line.
     pub source: Span,
+    /// Every page documenting this operation (first request line of each).
+    pub sources: Vec<Span>,
     /// The product area.
     pub area: String,
     /// Documented examples.

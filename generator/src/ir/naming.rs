@@ -20,6 +20,9 @@ struct Parts {
     suffix: String,
     /// Words before the noun, nearest first.
     qualifiers: Vec<String>,
+    /// The type the operation sends or returns, to tell apart operations on one
+    /// path that differ only by type (a create page per derived type).
+    type_word: Option<String>,
 }
 
 /// Gives every operation a unique lower-camel-case name.
@@ -62,11 +65,28 @@ pub(super) fn assign(operations: &mut [Operation]) {
             break;
         }
     }
-    // Whatever still collides (same method, same path words) gets a number, in a
-    // deterministic order: by first path, then source.
+    // Operations on one path that differ by type are named by it:
+    // `createMobileApp`, `createMobileAppAsAndroidStoreApp`.
+    let mut names: Vec<String> = depth.iter().enumerate().map(|(i, &d)| name_at(i, d)).collect();
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for name in &names {
+        *counts.entry(name.as_str()).or_default() += 1;
+    }
+    let colliding: Vec<bool> = names.iter().map(|n| counts[n.as_str()] > 1).collect();
+    for (i, name) in names.iter_mut().enumerate() {
+        let p = &parts[i];
+        if let (true, Some(word)) = (colliding[i], &p.type_word) {
+            if !word.eq_ignore_ascii_case(&p.noun) && !word.eq_ignore_ascii_case(&singular(&p.noun)) {
+                name.push_str("As");
+                name.push_str(&word.to_upper_camel_case());
+            }
+        }
+    }
+    // Whatever still collides (same method, same path words, same type) gets a
+    // number, in a deterministic order: by first path, then source.
     let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-    for (i, &d) in depth.iter().enumerate() {
-        groups.entry(name_at(i, d)).or_default().push(i);
+    for (i, name) in names.into_iter().enumerate() {
+        groups.entry(name).or_default().push(i);
     }
     for (name, mut members) in groups {
         members.sort_by(|&a, &b| {
@@ -196,11 +216,18 @@ fn parts_of(op: &Operation) -> Parts {
             Some(if keyed { singular(&w) } else { w })
         })
         .collect();
+    let type_word = match (&op.request_body, &op.response) {
+        (Some(RequestBody::Type(t)), _) => Some(&t.name),
+        (_, Some(r)) => r.ty.as_ref().map(|t| &t.name),
+        _ => None,
+    }
+    .map(|name| name.rsplit('.').next().unwrap_or(name).to_owned());
     Parts {
         verb: verb.to_lower_camel_case(),
         noun,
         suffix: suffix.to_owned(),
         qualifiers,
+        type_word,
     }
 }
 

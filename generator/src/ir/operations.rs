@@ -114,6 +114,7 @@ fn operation(
                     .collect(),
             })
             .collect(),
+        sources: vec![source.clone()],
         source,
         area: area_of(page),
         examples: Vec::new(),

@@ -42,6 +42,8 @@ pub(super) struct TypeSpace<'a> {
     by_file: HashMap<String, usize>,
     /// (page index, table index, row index) → synthesized enum for an `Enumeration` cell.
     synthesized: HashMap<(usize, usize, usize), usize>,
+    /// How other pages' links name each file: file stem → link texts.
+    link_texts: HashMap<String, Vec<String>>,
 }
 
 /// The lookup key of a type name: case-insensitive, Graph namespace implied.
@@ -121,10 +123,17 @@ fn defined_name(page: &PageFacts) -> Option<(String, String)> {
         let t = t.trim_start_matches('#');
         if !t.is_empty() && !t.contains(['(', ' ']) {
             let (ns, name) = split_qualified(t);
-            // The annotation is often lower-cased; prefer the H1's spelling when they agree.
-            let title_name = title_type_name(page);
-            let name = match title_name {
-                Some(tn) if tn.eq_ignore_ascii_case(&name) => tn,
+            // The annotation spells the type as the service does (the H1 is often
+            // capitalised as a title), unless a tool lower-cased it whole.
+            let lowered = name.chars().all(|c| !c.is_ascii_uppercase());
+            let name = match title_type_name(page) {
+                Some(title)
+                    if lowered
+                        && title.eq_ignore_ascii_case(&name)
+                        && title.chars().skip(1).any(|c| c.is_ascii_uppercase()) =>
+                {
+                    title
+                }
                 _ => name,
             };
             return Some((ns, name));
@@ -191,7 +200,28 @@ impl<'a> TypeSpace<'a> {
             by_key: HashMap::new(),
             by_file: HashMap::new(),
             synthesized: HashMap::new(),
+            link_texts: link_texts(pages),
         }
+    }
+
+    /// A name written with a capital (a title's spelling: `Identity`, `UserFlow`)
+    /// is replaced by the lower-camel spelling other pages' links use for the
+    /// same file, when they agree with it or with the file name.
+    fn spelling(&self, name: String, stem: &str) -> String {
+        if !name.starts_with(|c: char| c.is_ascii_uppercase()) {
+            return name;
+        }
+        let mut votes: HashMap<&str, usize> = HashMap::new();
+        for text in self.link_texts.get(stem).into_iter().flatten() {
+            let fits = text.eq_ignore_ascii_case(&name) || text.eq_ignore_ascii_case(stem);
+            if fits && text.starts_with(|c: char| c.is_ascii_lowercase()) {
+                *votes.entry(text.as_str()).or_default() += 1;
+            }
+        }
+        votes
+            .into_iter()
+            .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(a.0)))
+            .map_or(name, |(text, _)| text.to_owned())
     }
 
     fn span(&self, page: &PageFacts, range: std::ops::Range<usize>) -> Span {
@@ -281,6 +311,8 @@ impl<'a> TypeSpace<'a> {
             let Some((ns, name)) = defined_name(page) else {
                 continue;
             };
+            let stem = self.file_stem(page);
+            let name = self.spelling(name, &stem);
             let has_type_content = kind == TypeKind::Enum
                 || !page.resources.is_empty()
                 || page
@@ -292,7 +324,6 @@ impl<'a> TypeSpace<'a> {
             }
             let source = self.span(page, page.title.as_ref().map_or(0..0, |t| t.1.clone()));
             let index = self.define(ns, name, kind, Authority::Page, source, page);
-            let stem = self.file_stem(page);
             self.by_file.entry(stem).or_insert(index);
             let entry = &mut self.entries[index];
             if entry.def.description.is_none() {
@@ -849,6 +880,34 @@ impl<'a> TypeSpace<'a> {
         });
         types
     }
+}
+
+/// Link texts by the file stem they point at, from type cells and prose.
+fn link_texts(pages: &[PageFacts]) -> HashMap<String, Vec<String>> {
+    let mut out: HashMap<String, Vec<String>> = HashMap::new();
+    let mut add = |text: &str, dest: Option<&str>| {
+        if let Some(stem) = dest.and_then(link_stem) {
+            out.entry(stem).or_default().push(text.trim().to_owned());
+        }
+    };
+    for page in pages {
+        for table in &page.property_tables {
+            for row in &table.rows {
+                if let TypeName::Named(n) = &row.ty.name {
+                    add(n, row.ty.link.as_deref());
+                }
+            }
+        }
+        let mentions = [
+            page.request_body.mention.as_ref(),
+            page.response.as_ref().and_then(|r| r.mention.as_ref()),
+            page.inherits.as_ref(),
+        ];
+        for m in mentions.into_iter().flatten() {
+            add(&m.name, m.link.as_deref());
+        }
+    }
+    out
 }
 
 /// The Request body table of a page.
