@@ -72,6 +72,11 @@ catalogue! {
         "The front matter's doc_type is not a known page type.",
         "Known values are apiPageType, resourcePageType, enumPageType and \
          conceptualPageType. docgen read the page by its headings instead. Fix the typo.";
+    DocTypeMismatch = "doc-type-mismatch", Warning,
+        "The front matter's doc_type disagrees with what the page documents.",
+        "The page says, for example, `doc_type: apiPageType` but documents a resource type \
+         (a Properties table and a JSON representation, no request line). docgen reads the \
+         page by its content; fix the doc_type so other tools do too.";
     AnnotationLenient = "annotation-lenient", Warning,
         "An annotation comment is not strict JSON; it was read leniently.",
         "Annotations such as `<!-- { \"blockType\": \"request\" } -->` must be JSON. This \

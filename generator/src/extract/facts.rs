@@ -17,7 +17,7 @@ use super::json::{self, Parsed};
 use super::typeref::{self, TypeCell};
 use super::urlpath::{self, DocPath};
 use crate::diag::{Code, Diagnostic, Diagnostics};
-use crate::load::FrontMatter;
+use crate::load::{DocType, FrontMatter};
 use crate::source::{FileId, Span};
 
 /// What one page says.
@@ -59,6 +59,9 @@ pub struct PageFacts {
     pub has_methods_table: bool,
     /// Whether the page has a Relationships heading.
     pub has_relationships: bool,
+    /// What the page documents: its doc_type, or what its content shows when
+    /// the two disagree (reported) or doc_type is missing.
+    pub kind: Option<DocType>,
 }
 
 /// A type named in prose or a cell: by link or by name.
@@ -309,12 +312,10 @@ pub fn read(
     front_matter: FrontMatter,
     plain_text: bool,
     blocks: &[Block],
-    text: &str,
     diags: &mut Diagnostics,
 ) -> PageFacts {
     let mut reader = Reader {
         file,
-        text,
         diags,
         facts: PageFacts {
             file,
@@ -327,6 +328,7 @@ pub fn read(
         nearest_heading: String::new(),
         pending_annotation: None,
         seen_h2: false,
+        section_blocks: 0,
     };
     for block in blocks {
         reader.block(block);
@@ -336,7 +338,6 @@ pub fn read(
 
 struct Reader<'a> {
     file: FileId,
-    text: &'a str,
     diags: &'a mut Diagnostics,
     facts: PageFacts,
     /// The section of the nearest level-2 heading.
@@ -346,6 +347,8 @@ struct Reader<'a> {
     nearest_heading: String,
     pending_annotation: Option<Annotation>,
     seen_h2: bool,
+    /// Blocks read since the last heading.
+    section_blocks: usize,
 }
 
 impl Reader<'_> {
@@ -355,7 +358,11 @@ impl Reader<'_> {
 
     fn block(&mut self, block: &Block) {
         match block {
-            Block::Heading { level, inline } => self.heading(*level, inline),
+            Block::Heading { level, inline } => {
+                self.heading(*level, inline);
+                self.section_blocks = 0;
+                return;
+            }
             Block::Paragraph(inline) => self.paragraph(inline),
             Block::Table(table) => self.table(table),
             Block::Code(code) => {
@@ -372,8 +379,10 @@ impl Reader<'_> {
                 {
                     self.pending_annotation = Some(a);
                 }
+                return;
             }
         }
+        self.section_blocks += 1;
     }
 
     fn heading(&mut self, level: u8, inline: &Inline) {
@@ -423,7 +432,7 @@ impl Reader<'_> {
         }
         match self.nearest {
             Section::RequestBody => self.request_body_prose(inline),
-            Section::Response if self.h2 == Section::Response => self.response_prose(inline),
+            Section::Response => self.response_prose(inline),
             Section::QueryOptions => self.query_prose(inline),
             _ => {}
         }
@@ -434,27 +443,41 @@ impl Reader<'_> {
         if lower.contains("do not supply") || lower.contains("don't supply") {
             self.facts.request_body.none = true;
         }
-        if self.facts.request_body.mention.is_none()
-            && let Some(at) = lower.find("json representation")
-        {
-            let after = at + "json representation".len();
-            self.facts.request_body.mention = mention_after(inline, after);
+        if self.facts.request_body.mention.is_none() {
+            if let Some(at) = lower.find("json representation") {
+                let after = at + "json representation".len();
+                self.facts.request_body.mention = mention_after(inline, after);
+            } else if self.section_blocks == 0 && inline.text.len() < 60 {
+                // A terse section: "A [teamsTab](../resources/teamstab.md)."
+                self.facts.request_body.mention =
+                    mention_after(inline, 0).filter(|m| m.link.is_some());
+            }
         }
     }
 
+    /// Reads the Response section paragraph by paragraph: the first status
+    /// code, and the first type named after it ("… and a [user](user.md)
+    /// object", "… returns a [list][] in the response body").
     fn response_prose(&mut self, inline: &Inline) {
-        if self.facts.response.is_some() {
+        let response = self.facts.response.get_or_insert_with(|| ResponseFacts {
+            status: None,
+            mention: None,
+            collection: false,
+            span: inline.span.clone(),
+        });
+        if response.mention.is_some() {
             return;
         }
         let text = &inline.text;
-        let lower = text.to_ascii_lowercase();
-        let Some(status_at) = status_code(text) else {
-            return;
-        };
-        let status = text[status_at..status_at + 3].parse().ok();
-        let after = status_at + 3;
-        let collection = lower[after..].contains("collection of");
-        // The type follows the status; links to error pages or concepts are not types.
+        let mut after = 0;
+        if response.status.is_none() {
+            if let Some(at) = status_code(text) {
+                response.status = text[at..at + 3].parse().ok();
+                response.span = inline.span.clone();
+                after = at + 3;
+            }
+        }
+        // Links to error pages or concepts are not types.
         let mention = inline
             .links
             .iter()
@@ -462,16 +485,14 @@ impl Reader<'_> {
             .find(|l| link_offset(inline, l).is_some_and(|o| o >= after))
             .map(|l| Mention {
                 name: l.text.trim().to_owned(),
-                link: Some(l.dest.clone()),
+                link: (!l.dest.is_empty()).then(|| l.dest.clone()),
                 span: inline.span.clone(),
             })
             .or_else(|| word_mention(inline, after));
-        self.facts.response = Some(ResponseFacts {
-            status,
-            mention,
-            collection,
-            span: inline.span.clone(),
-        });
+        if mention.is_some() {
+            response.collection = text[after..].to_ascii_lowercase().contains("collection");
+            response.mention = mention;
+        }
     }
 
     fn query_prose(&mut self, inline: &Inline) {
@@ -649,7 +670,9 @@ impl Reader<'_> {
             .strip_suffix(" values")
             .map(|n| n.trim().trim_matches('`').to_owned())
             .filter(|n| {
-                !n.is_empty() && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_')
+                !n.is_empty()
+                    && n.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_')
             });
         let members = table
             .rows
@@ -697,7 +720,8 @@ impl Reader<'_> {
             return;
         }
         let example_annotation = matches!(block_type, "request" | "response");
-        if self.h2 == Section::HttpRequest && block_type != "response" {
+        // `## HTTP request`, or `### HTTP request` under a section per variant.
+        if self.nearest == Section::HttpRequest && block_type != "response" {
             self.request_syntax(code);
             // Some pages annotate their syntax block as a request example too.
             if block_type != "request" {
@@ -863,9 +887,67 @@ impl Reader<'_> {
         }
     }
 
-    fn finish(self) -> PageFacts {
-        let _ = self.text;
+    fn finish(mut self) -> PageFacts {
+        self.facts.kind = self.kind();
         self.facts
+    }
+
+    /// The page's kind, read from its content as well as its front matter.
+    fn kind(&mut self) -> Option<DocType> {
+        let facts = &self.facts;
+        let title = facts
+            .title
+            .as_ref()
+            .map(|t| t.0.to_ascii_lowercase())
+            .unwrap_or_default();
+        let requests = !facts.request_lines.is_empty();
+        let properties = facts
+            .property_tables
+            .iter()
+            .any(|t| t.role == TableRole::Properties);
+        let resource = !facts.resources.is_empty() || (properties && title.ends_with(" type"));
+        let enumeration = title.ends_with("enum type")
+            || (!facts.enum_tables.is_empty()
+                && !properties
+                && !requests
+                && facts.resources.is_empty());
+        let shown = if requests && !resource {
+            Some(DocType::Api)
+        } else if enumeration && !requests {
+            Some(DocType::Enum)
+        } else if resource && !requests {
+            Some(DocType::Resource)
+        } else {
+            None
+        };
+        let stated = facts.front_matter.doc_type.clone();
+        match (stated, shown) {
+            (Some(DocType::Conceptual), _) | (None, None) => facts.front_matter.doc_type.clone(),
+            (Some(stated), Some(shown)) if stated != shown => {
+                let at = facts.title.as_ref().map_or(0..0, |t| t.1.clone());
+                let message = format!(
+                    "doc_type says {}, but the page documents {}",
+                    doc_type_words(&stated),
+                    doc_type_words(&shown)
+                );
+                self.diags.push(
+                    Diagnostic::new(Code::DocTypeMismatch, self.span(at), message)
+                        .with_note(format!("docgen read it as {}", doc_type_words(&shown))),
+                );
+                Some(shown)
+            }
+            (Some(stated), _) => Some(stated),
+            (None, shown) => shown,
+        }
+    }
+}
+
+fn doc_type_words(doc_type: &DocType) -> &'static str {
+    match doc_type {
+        DocType::Api => "an operation (apiPageType)",
+        DocType::Resource => "a resource type (resourcePageType)",
+        DocType::Enum => "an enum type (enumPageType)",
+        DocType::Conceptual => "a concept (conceptualPageType)",
     }
 }
 
@@ -987,17 +1069,24 @@ fn mention_after(inline: &Inline, offset: usize) -> Option<Mention> {
 /// Plain text: "… of the X object", "… a X object", "collection of X objects".
 fn word_mention(inline: &Inline, offset: usize) -> Option<Mention> {
     let rest = inline.text.get(offset..)?;
-    let words: Vec<&str> = rest.split_whitespace().collect();
-    let index = words.iter().position(|w| {
-        w.trim_end_matches(['.', ',']) == "object" || w.trim_end_matches(['.', ',']) == "objects"
+    let words: Vec<&str> = rest
+        .split_whitespace()
+        .map(|w| w.trim_matches(|c: char| !c.is_ascii_alphanumeric()))
+        .collect();
+    // "… a fooBar object", "… fooBar objects", "… a String collection in the response body".
+    let index = words.iter().enumerate().position(|(i, w)| {
+        matches!(*w, "object" | "objects")
+            || (*w == "in" && words.get(i + 1..i + 4) == Some(&["the", "response", "body"][..]))
     })?;
-    let candidate = words.get(index.checked_sub(1)?)?;
-    let name = candidate.trim_matches(|c: char| !c.is_ascii_alphanumeric());
-    let article = matches!(name, "the" | "a" | "an" | "JSON" | "this");
-    (!article
-        && name.chars().next().is_some_and(|c| c.is_ascii_lowercase())
-        && name.chars().all(|c| c.is_ascii_alphanumeric()))
-    .then(|| Mention {
+    let mut before = index.checked_sub(1)?;
+    if words[before] == "collection" {
+        before = before.checked_sub(1)?;
+    }
+    let name = words[before];
+    let article = matches!(name, "the" | "a" | "an" | "JSON" | "this" | "code" | "and");
+    let word_like = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && name.chars().all(|c| c.is_ascii_alphanumeric());
+    (!article && word_like).then(|| Mention {
         name: name.to_owned(),
         link: None,
         span: inline.span.clone(),

@@ -39,5 +39,5 @@ pub fn page(file: FileId, source: &SourceFile, diags: &mut Diagnostics) -> PageF
         }
         markdown::read_blocks(text, body)
     };
-    facts::read(file, split.front_matter, plain, &blocks, text, diags)
+    facts::read(file, split.front_matter, plain, &blocks, diags)
 }

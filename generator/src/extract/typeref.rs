@@ -95,8 +95,13 @@ pub fn parse(cell: &Inline) -> Result<TypeCell, Unparsed> {
     if text.is_empty() {
         return Err(unparsed("the Type cell is empty".to_owned()));
     }
+    // `educationOutcome collection. Holds grades, …`: the type, then a sentence.
+    let text = match text.split_once(". ") {
+        Some((head, _)) if head.split_whitespace().count() <= 2 => head.trim(),
+        _ => text,
+    };
     let (inner, collection) = split_collection(text);
-    let inner = inner.trim();
+    let inner = strip_annotation(inner.trim());
     let lower = inner.to_ascii_lowercase();
     if lower.contains(" or ") || inner.contains(',') || inner.contains('|') {
         return Err(Unparsed {
@@ -125,7 +130,7 @@ pub fn parse(cell: &Inline) -> Result<TypeCell, Unparsed> {
             link: (!link.dest.is_empty()).then(|| link.dest.clone()),
         });
     }
-    if let Some(p) = primitive(inner) {
+    if let Some(p) = primitive(inner).or_else(|| loose_primitive(inner)) {
         return Ok(TypeCell {
             name: TypeName::Primitive(p),
             collection,
@@ -134,7 +139,13 @@ pub fn parse(cell: &Inline) -> Result<TypeCell, Unparsed> {
     }
     let name = match lower.as_str() {
         "enumeration" | "enum" => TypeName::Enumeration,
-        "json" | "object" | "json object" | "edm.untyped" | "untyped" => TypeName::Json,
+        "json"
+        | "object"
+        | "json object"
+        | "edm.untyped"
+        | "untyped"
+        | "untyped json object"
+        | "untyped json" => TypeName::Json,
         _ if is_type_name(inner) => TypeName::Named(inner.to_owned()),
         _ => {
             return Err(Unparsed {
@@ -152,6 +163,46 @@ pub fn parse(cell: &Inline) -> Result<TypeCell, Unparsed> {
         collection,
         link: None,
     })
+}
+
+/// `string (url)`, `String (optional)`, `string, maximum size 20` → the type
+/// alone, when what remains is one word.
+fn strip_annotation(text: &str) -> &str {
+    // `(Optional) String`, `itemAnalytics resource`, `error object`, `x(x.md`.
+    let text = match text.strip_prefix('(').and_then(|r| r.split_once(") ")) {
+        Some((_, rest)) => rest.trim(),
+        None => text,
+    };
+    let lower = text.to_ascii_lowercase();
+    let text = [" resource", " object"]
+        .iter()
+        .find(|s| lower.ends_with(*s) && !lower.starts_with("json"))
+        .map_or(text, |s| text[..text.len() - s.len()].trim());
+    let text = match text.split_once('(') {
+        Some((head, rest)) if rest.ends_with(".md") || rest.contains(".md)") => head.trim(),
+        _ => text,
+    };
+    let head = match (text.find(" ("), text.find(',')) {
+        (Some(p), Some(c)) => &text[..p.min(c)],
+        (Some(p), None) if text.ends_with(')') => &text[..p],
+        (None, Some(c)) => &text[..c],
+        _ => text,
+    }
+    .trim();
+    if !head.is_empty() && !head.contains(' ') && head != text {
+        head
+    } else {
+        text
+    }
+}
+
+/// Spellings that are not Edm names but that the docs use for one: `Url`, `number`.
+fn loose_primitive(spelling: &str) -> Option<&'static str> {
+    match spelling.to_ascii_lowercase().as_str() {
+        "url" | "uri" => Some("String"),
+        "number" => Some("Double"),
+        _ => None,
+    }
 }
 
 /// `X collection`, `Collection(X)`, `collection of X` → (X, true).
@@ -263,6 +314,35 @@ mod tests {
     }
 
     #[test]
+    fn loose_spellings() {
+        assert_eq!(ok("Url").name, TypeName::Primitive("String"));
+        assert_eq!(ok("number").name, TypeName::Primitive("Double"));
+        assert_eq!(ok("(Optional) String").name, TypeName::Primitive("String"));
+        assert_eq!(
+            ok("itemAnalytics resource").name,
+            TypeName::Named("itemAnalytics".into())
+        );
+        assert_eq!(ok("Untyped JSON object").name, TypeName::Json);
+        assert_eq!(
+            ok("invitedUserMessageInfo(invitedusermessageinfo.md").name,
+            TypeName::Named("invitedUserMessageInfo".into())
+        );
+    }
+
+    #[test]
+    fn annotated_types_keep_the_type() {
+        assert_eq!(ok("string (url)").name, TypeName::Primitive("String"));
+        assert_eq!(ok("String (optional)").name, TypeName::Primitive("String"));
+        assert_eq!(
+            ok("string, maximum size 20").name,
+            TypeName::Primitive("String")
+        );
+        let union =
+            parse(&cell("(boolean or string or number) collection", &[])).expect_err("union");
+        assert!(union.fallback.collection);
+    }
+
+    #[test]
     fn enumeration_and_json() {
         assert_eq!(ok("Enumeration").name, TypeName::Enumeration);
         assert_eq!(ok("Json").name, TypeName::Json);
@@ -276,7 +356,7 @@ mod tests {
         ))
         .expect_err("union");
         assert_eq!(e.fallback.name, TypeName::Json);
-        assert!(parse(&cell("string, maximum size 20", &[])).is_err());
+        assert!(parse(&cell("A or B, with notes", &[])).is_err());
         assert!(parse(&cell("", &[])).is_err());
     }
 }

@@ -43,7 +43,10 @@ fn merge_duplicates(ops: Vec<(Operation, usize)>) -> Vec<Operation> {
             .map(|p| p.path.to_ascii_lowercase())
             .collect();
         paths.sort();
-        let key = format!("{} {paths:?} {:?} {:?}", op.method, op.request_body, op.response);
+        let key = format!(
+            "{} {paths:?} {:?} {:?}",
+            op.method, op.request_body, op.response
+        );
         let Some(&first) = index.get(&key) else {
             index.insert(key, merged.len());
             merged.push(op);

@@ -71,6 +71,7 @@ fn property_json(p: &Property, sources: &SourceMap) -> Value {
         "type": p.ty.name,
         "collection": p.ty.collection,
         "navigation": p.navigation,
+        "inherited": p.inherited,
         "description": p.description,
         "source": line(&p.source, sources),
     })

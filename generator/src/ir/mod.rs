@@ -90,6 +90,16 @@ pub struct TypeDef {
 }
 
 impl TypeDef {
+    /// Makes a complex type an entity, noting that docgen inferred it.
+    pub fn mark_entity(&mut self) {
+        if self.kind == TypeKind::Complex {
+            self.kind = TypeKind::Entity;
+            if !self.inferred.contains(&"kind") {
+                self.inferred.push("kind");
+            }
+        }
+    }
+
     /// The name other IR items use to refer to this type: the bare name in the
     /// Graph namespace, the qualified name elsewhere.
     pub fn ref_name(&self) -> String {
@@ -150,6 +160,9 @@ pub struct Property {
     pub ty: TypeRef,
     /// Whether it is a relationship (navigation property).
     pub navigation: bool,
+    /// Whether the property is declared by a base type (the page lists it, or a
+    /// base type's page declares it).
+    pub inherited: bool,
     /// The description.
     pub description: Option<String>,
     /// Where it is documented.

@@ -67,7 +67,11 @@ pub(super) fn assign(operations: &mut [Operation]) {
     }
     // Operations on one path that differ by type are named by it:
     // `createMobileApp`, `createMobileAppAsAndroidStoreApp`.
-    let mut names: Vec<String> = depth.iter().enumerate().map(|(i, &d)| name_at(i, d)).collect();
+    let mut names: Vec<String> = depth
+        .iter()
+        .enumerate()
+        .map(|(i, &d)| name_at(i, d))
+        .collect();
     let mut counts: HashMap<&str, usize> = HashMap::new();
     for name in &names {
         *counts.entry(name.as_str()).or_default() += 1;
@@ -76,7 +80,8 @@ pub(super) fn assign(operations: &mut [Operation]) {
     for (i, name) in names.iter_mut().enumerate() {
         let p = &parts[i];
         if let (true, Some(word)) = (colliding[i], &p.type_word) {
-            if !word.eq_ignore_ascii_case(&p.noun) && !word.eq_ignore_ascii_case(&singular(&p.noun)) {
+            if !word.eq_ignore_ascii_case(&p.noun) && !word.eq_ignore_ascii_case(&singular(&p.noun))
+            {
                 name.push_str("As");
                 name.push_str(&word.to_upper_camel_case());
             }
@@ -259,7 +264,7 @@ fn word(segment: &Segment) -> String {
 }
 
 /// The last word of a camel-case name, singular: `userStatuses` → `userStatus`.
-fn singular(name: &str) -> String {
+pub(super) fn singular(name: &str) -> String {
     let split = name
         .char_indices()
         .filter(|(_, c)| c.is_ascii_uppercase())

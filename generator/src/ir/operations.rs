@@ -4,7 +4,7 @@ use super::types::{TypeSpace, area_of, clean_description, page_kind};
 use super::{Operation, Parameter, PathTemplate, Permission, RequestBody, Response, TypeRef};
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::extract::facts::{ExampleKind, Mention, PageFacts, TableRole};
-use crate::extract::urlpath;
+use crate::extract::urlpath::{self, Segment};
 use crate::load::DocType;
 use crate::source::Span;
 
@@ -92,14 +92,24 @@ fn operation(
         }
     }
     let source = Span::new(page.file, lines.first().map_or(0..0, |l| l.span.clone()));
+    let response = response(page, space, diags);
+    let request_body = request_body(
+        page,
+        page_index,
+        method,
+        &paths,
+        response.as_ref(),
+        space,
+        diags,
+    );
     Operation {
         name: String::new(),
         method: method.to_owned(),
         paths,
         path_params,
         query_options,
-        request_body: request_body(page, page_index, method, space, diags),
-        response: response(page, space, diags),
+        request_body,
+        response,
         title: page.title.as_ref().map(|t| t.0.clone()),
         description: page.summary.clone(),
         permissions: page
@@ -121,21 +131,24 @@ fn operation(
     }
 }
 
+/// The type a sentence names. A linked name that no page defines is reported;
+/// a plain word that is not a type ("an error object") is no type at all.
 fn resolve_mention(
     page: &PageFacts,
     mention: &Mention,
     collection: bool,
     space: &TypeSpace<'_>,
     diags: &mut Diagnostics,
-) -> TypeRef {
+) -> Option<TypeRef> {
     if let Some(p) = crate::extract::typeref::primitive(&mention.name) {
-        return TypeRef {
+        return Some(TypeRef {
             name: p.to_owned(),
             collection,
-        };
+        });
     }
-    let name = match space.resolve_mention(mention) {
+    let name = match space.resolve_mention(page, mention) {
         Some(index) => space.ref_name(index),
+        None if mention.link.is_none() => return None,
         None => {
             diags.push(
                 Diagnostic::new(
@@ -148,13 +161,18 @@ fn resolve_mention(
             mention.name.clone()
         }
     };
-    TypeRef { name, collection }
+    Some(TypeRef { name, collection })
 }
 
+/// The request body, read as a careful reader would: the type the prose names;
+/// for `$ref`, a reference; for updates and creates, the resource itself (its
+/// table lists the settable properties); otherwise the table's parameters.
 fn request_body(
     page: &PageFacts,
     page_index: usize,
     method: &str,
+    paths: &[PathTemplate],
+    response: Option<&Response>,
     space: &TypeSpace<'_>,
     diags: &mut Diagnostics,
 ) -> Option<RequestBody> {
@@ -162,15 +180,40 @@ fn request_body(
         return None;
     }
     if let Some(mention) = &page.request_body.mention {
-        return Some(RequestBody::Type(resolve_mention(
-            page, mention, false, space, diags,
-        )));
+        if let Some(ty) = resolve_mention(page, mention, false, space, diags) {
+            return Some(RequestBody::Type(ty));
+        }
     }
-    let (ti, table) = page
+    let reference = paths
+        .first()
+        .is_some_and(|p| matches!(p.segments.last(), Some(Segment::Ref)));
+    if reference && matches!(method, "POST" | "PUT") {
+        return Some(RequestBody::Parameters(vec![Parameter {
+            name: "@odata.id".to_owned(),
+            ty: TypeRef {
+                name: "String".to_owned(),
+                collection: false,
+            },
+            description: Some("The URL of the object to reference.".to_owned()),
+            required: Some(true),
+        }]));
+    }
+    let resource = matches!(method, "PATCH" | "PUT")
+        || page
+            .title
+            .as_ref()
+            .is_some_and(|(t, _)| starts_with_any(t, &["create", "add", "post"]));
+    let table = page
         .property_tables
         .iter()
         .enumerate()
-        .find(|(_, t)| t.role == TableRole::RequestBody)?;
+        .find(|(_, t)| t.role == TableRole::RequestBody);
+    if resource {
+        if let Some(ty) = target_type(page, response, space) {
+            return Some(RequestBody::Type(ty));
+        }
+    }
+    let (ti, table) = table?;
     let parameters = table
         .rows
         .iter()
@@ -188,22 +231,94 @@ fn request_body(
     Some(RequestBody::Parameters(parameters))
 }
 
+fn starts_with_any(title: &str, words: &[&str]) -> bool {
+    let first = title
+        .split_whitespace()
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    words.contains(&first.as_str())
+}
+
+/// The resource an update or create sends: the (single) response type, or the
+/// type the title names ("Update mailboxSettings").
+fn target_type(
+    page: &PageFacts,
+    response: Option<&Response>,
+    space: &TypeSpace<'_>,
+) -> Option<TypeRef> {
+    if let Some(ty) = response
+        .and_then(|r| r.ty.as_ref())
+        .filter(|t| !t.collection && !t.is_primitive())
+    {
+        return Some(ty.clone());
+    }
+    let (title, _) = page.title.as_ref()?;
+    title.split_whitespace().skip(1).find_map(|word| {
+        let word = word.trim_matches(|c: char| !c.is_ascii_alphanumeric());
+        let index = space.resolve(word, None, page.namespace.as_deref())?;
+        Some(TypeRef {
+            name: space.ref_name(index),
+            collection: false,
+        })
+    })
+}
+
 fn response(page: &PageFacts, space: &TypeSpace<'_>, diags: &mut Diagnostics) -> Option<Response> {
-    let example_status = page.examples.iter().find_map(|e| match e.kind {
+    let responses = || {
+        page.examples
+            .iter()
+            .filter(|e| matches!(e.kind, ExampleKind::Response { .. }))
+    };
+    let example_status = responses().find_map(|e| match e.kind {
         ExampleKind::Response { status, .. } => status,
         ExampleKind::Request { .. } => None,
     });
-    let annotated_collection = page.examples.iter().any(|e| {
-        matches!(e.kind, ExampleKind::Response { .. })
-            && e.annotation.as_ref().and_then(|a| a.is_collection) == Some(true)
-    });
+    let annotated_collection =
+        responses().any(|e| e.annotation.as_ref().and_then(|a| a.is_collection) == Some(true));
     let prose = page.response.as_ref();
     let status = prose.and_then(|r| r.status).or(example_status)?;
-    let ty = prose.and_then(|r| r.mention.as_ref()).map(|mention| {
-        let collection = prose.is_some_and(|r| r.collection) || annotated_collection;
-        resolve_mention(page, mention, collection, space, diags)
-    });
+    let ty = prose
+        .and_then(|r| r.mention.as_ref())
+        .and_then(|mention| {
+            let collection = prose.is_some_and(|r| r.collection) || annotated_collection;
+            resolve_mention(page, mention, collection, space, diags)
+        })
+        // Failing prose, the response example's annotation names the type.
+        .or_else(|| {
+            let annotated = responses().find_map(|e| e.annotation.as_ref()?.odata_type.clone())?;
+            annotated_type(page, &annotated, annotated_collection, space)
+        });
     // 204 and friends carry no body, whatever the prose links to.
     let ty = if status == 204 { None } else { ty };
     Some(Response { status, ty })
+}
+
+/// `microsoft.graph.user`, `Collection(microsoft.graph.site)`, `String` → a type, if known.
+fn annotated_type(
+    page: &PageFacts,
+    annotated: &str,
+    collection: bool,
+    space: &TypeSpace<'_>,
+) -> Option<TypeRef> {
+    let text = annotated.trim().trim_start_matches('#');
+    let (inner, collection) = match text
+        .strip_prefix("Collection(")
+        .or_else(|| text.strip_prefix("collection("))
+        .and_then(|r| r.strip_suffix(')'))
+    {
+        Some(inner) => (inner, true),
+        None => (text, collection),
+    };
+    if let Some(p) = crate::extract::typeref::primitive(inner) {
+        return Some(TypeRef {
+            name: p.to_owned(),
+            collection,
+        });
+    }
+    let index = space.resolve(inner, None, page.namespace.as_deref())?;
+    Some(TypeRef {
+        name: space.ref_name(index),
+        collection,
+    })
 }

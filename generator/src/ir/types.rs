@@ -44,6 +44,8 @@ pub(super) struct TypeSpace<'a> {
     synthesized: HashMap<(usize, usize, usize), usize>,
     /// How other pages' links name each file: file stem → link texts.
     link_texts: HashMap<String, Vec<String>>,
+    /// The type each resource or enum page defines: page index → entry.
+    page_types: HashMap<usize, usize>,
 }
 
 /// The lookup key of a type name: case-insensitive, Graph namespace implied.
@@ -81,36 +83,23 @@ pub(super) fn split_qualified(name: &str) -> (String, String) {
     }
 }
 
-/// The page kind: the front matter's, else guessed from what the page holds.
-pub(super) fn page_kind(page: &PageFacts) -> Option<DocType> {
-    if let Some(t) = &page.front_matter.doc_type {
-        return Some(t.clone());
+/// A name as written on a page: qualified names keep their namespace, bare
+/// names take the page's (`Namespace: microsoft.graph.callRecords`).
+fn qualified_in(name: &str, page: &PageFacts) -> (String, String) {
+    if name.contains('.') {
+        return split_qualified(name);
     }
-    if !page.request_lines.is_empty() {
-        Some(DocType::Api)
-    } else if title_suffix(page).is_some_and(|s| s == "enum")
-        || (!page.enum_tables.is_empty() && page.property_tables.is_empty())
-    {
-        Some(DocType::Enum)
-    } else if !page.resources.is_empty()
-        || page
-            .property_tables
-            .iter()
-            .any(|t| t.role == TableRole::Properties)
-    {
-        Some(DocType::Resource)
-    } else {
-        None
-    }
+    let ns = page
+        .namespace
+        .as_deref()
+        .filter(|ns| ns.to_ascii_lowercase().starts_with("microsoft.graph"))
+        .unwrap_or(GRAPH_NAMESPACE);
+    split_qualified(&format!("{ns}.{name}"))
 }
 
-fn title_suffix(page: &PageFacts) -> Option<&'static str> {
-    let (title, _) = page.title.as_ref()?;
-    let lower = title.to_ascii_lowercase();
-    ["enum type", "enumeration type"]
-        .iter()
-        .find(|s| lower.ends_with(*s))
-        .map(|_| "enum")
+/// What the page documents (decided, and any mismatch reported, by extract).
+pub(super) fn page_kind(page: &PageFacts) -> Option<DocType> {
+    page.kind.clone()
 }
 
 /// The type a resource or enum page defines, by annotation or H1.
@@ -201,6 +190,7 @@ impl<'a> TypeSpace<'a> {
             by_file: HashMap::new(),
             synthesized: HashMap::new(),
             link_texts: link_texts(pages),
+            page_types: HashMap::new(),
         }
     }
 
@@ -297,7 +287,7 @@ impl<'a> TypeSpace<'a> {
 
     /// Step 1: names of the types that resource and enum pages define.
     pub(super) fn define_pages(&mut self) {
-        for page in self.pages {
+        for (pi, page) in self.pages.iter().enumerate() {
             let kind = match page_kind(page) {
                 Some(DocType::Resource) => TypeKind::Complex,
                 Some(DocType::Enum) => TypeKind::Enum,
@@ -325,6 +315,7 @@ impl<'a> TypeSpace<'a> {
             let source = self.span(page, page.title.as_ref().map_or(0..0, |t| t.1.clone()));
             let index = self.define(ns, name, kind, Authority::Page, source, page);
             self.by_file.entry(stem).or_insert(index);
+            self.page_types.insert(pi, index);
             let entry = &mut self.entries[index];
             if entry.def.description.is_none() {
                 entry.def.description = page.summary.clone();
@@ -334,7 +325,7 @@ impl<'a> TypeSpace<'a> {
         for page in self.pages {
             for table in &page.enum_tables {
                 let Some(name) = &table.name else { continue };
-                let (ns, name) = split_qualified(name);
+                let (ns, name) = qualified_in(name, page);
                 let source = self.span(page, table.span.clone());
                 self.define(ns, name, TypeKind::Enum, Authority::Page, source, page);
             }
@@ -350,7 +341,7 @@ impl<'a> TypeSpace<'a> {
             let Some(table) = body_table(page) else {
                 continue;
             };
-            if let Some(index) = self.resolve_mention(mention) {
+            if let Some(index) = self.resolve_mention(page, mention) {
                 self.add_source(
                     index,
                     Authority::Body,
@@ -358,7 +349,7 @@ impl<'a> TypeSpace<'a> {
                 );
                 continue;
             }
-            let (ns, name) = split_qualified(&mention.name);
+            let (ns, name) = qualified_in(&mention.name, page);
             let source = self.span(page, table.span.clone());
             let index = self.define(ns, name, TypeKind::Complex, Authority::Body, source, page);
             if let Some(stem) = mention.link.as_deref().and_then(link_stem) {
@@ -377,7 +368,7 @@ impl<'a> TypeSpace<'a> {
                     }
                     match &row.ty.name {
                         TypeName::Named(name) => {
-                            if let Some(index) = self.resolve_cell(&row.ty) {
+                            if let Some(index) = self.resolve_cell(page, &row.ty) {
                                 self.add_source(
                                     index,
                                     Authority::Inline,
@@ -385,7 +376,7 @@ impl<'a> TypeSpace<'a> {
                                 );
                                 continue;
                             }
-                            let (ns, name) = split_qualified(name);
+                            let (ns, name) = qualified_in(name, page);
                             let source = self.span(page, row.span.clone());
                             let index = self.define(
                                 ns,
@@ -401,7 +392,7 @@ impl<'a> TypeSpace<'a> {
                             self.add_inline_members(index, page, row);
                         }
                         TypeName::Enumeration => {
-                            let Some(owner) = self.owner_name(page, table) else {
+                            let Some(owner) = self.owner_name(pi, page, table) else {
                                 continue;
                             };
                             let name = format!("{owner}{}", upper_first(&row.name));
@@ -426,15 +417,18 @@ impl<'a> TypeSpace<'a> {
     }
 
     /// The type a table's rows belong to: the page's type, or the request body's.
-    fn owner_name(&self, page: &PageFacts, table: &PropertyTable) -> Option<String> {
+    fn owner_name(&self, pi: usize, page: &PageFacts, table: &PropertyTable) -> Option<String> {
         match table.role {
             TableRole::RequestBody => page.request_body.mention.as_ref().map(|m| {
-                self.resolve_mention(m).map_or_else(
+                self.resolve_mention(page, m).map_or_else(
                     || split_qualified(&m.name).1,
                     |i| self.entries[i].def.name.clone(),
                 )
             }),
-            TableRole::Properties | TableRole::Relationships => defined_name(page).map(|(_, n)| n),
+            TableRole::Properties | TableRole::Relationships => self
+                .page_types
+                .get(&pi)
+                .map(|&i| self.entries[i].def.name.clone()),
             TableRole::Parameters => None,
         }
     }
@@ -468,19 +462,17 @@ impl<'a> TypeSpace<'a> {
         for (pi, page) in self.pages.iter().enumerate() {
             let kind = page_kind(page);
             if matches!(kind, Some(DocType::Resource | DocType::Enum))
-                && let Some(index) = defined_name(page).and_then(|(ns, n)| self.lookup(&ns, &n))
+                && let Some(&index) = self.page_types.get(&pi)
             {
                 self.fill_from_resource(pi, page, index, diags);
             }
             for table in &page.enum_tables {
                 let owner = match &table.name {
                     Some(name) => {
-                        let (ns, n) = split_qualified(name);
+                        let (ns, n) = qualified_in(name, page);
                         self.lookup(&ns, &n)
                     }
-                    None if kind == Some(DocType::Enum) => {
-                        defined_name(page).and_then(|(ns, n)| self.lookup(&ns, &n))
-                    }
+                    None if kind == Some(DocType::Enum) => self.page_types.get(&pi).copied(),
                     None => None,
                 };
                 if let Some(index) = owner {
@@ -499,7 +491,7 @@ impl<'a> TypeSpace<'a> {
             ) else {
                 continue;
             };
-            let Some(index) = self.resolve_mention(mention) else {
+            let Some(index) = self.resolve_mention(page, mention) else {
                 continue;
             };
             if self.entries[index].authority == Authority::Page {
@@ -648,7 +640,7 @@ impl<'a> TypeSpace<'a> {
                     "String".to_owned()
                 }
             },
-            TypeName::Named(n) => match self.resolve_cell(&row.ty) {
+            TypeName::Named(n) => match self.resolve_cell(page, &row.ty) {
                 Some(i) => self.entries[i].def.ref_name(),
                 None => {
                     diags.push(
@@ -703,6 +695,7 @@ impl<'a> TypeSpace<'a> {
             name: row.name.clone(),
             ty,
             navigation,
+            inherited: false,
             description,
             source,
         });
@@ -718,24 +711,40 @@ impl<'a> TypeSpace<'a> {
     }
 
     /// Resolves a type named by a link or a name.
-    pub(super) fn resolve_cell(&self, cell: &TypeCell) -> Option<usize> {
+    pub(super) fn resolve_cell(&self, page: &PageFacts, cell: &TypeCell) -> Option<usize> {
         let TypeName::Named(name) = &cell.name else {
             return None;
         };
-        self.resolve(name, cell.link.as_deref())
+        self.resolve(name, cell.link.as_deref(), page.namespace.as_deref())
     }
 
-    pub(super) fn resolve_mention(&self, mention: &Mention) -> Option<usize> {
-        self.resolve(&mention.name, mention.link.as_deref())
+    pub(super) fn resolve_mention(&self, page: &PageFacts, mention: &Mention) -> Option<usize> {
+        self.resolve(
+            &mention.name,
+            mention.link.as_deref(),
+            page.namespace.as_deref(),
+        )
     }
 
-    /// By link target first (file names differ from type names), then by name.
-    pub(super) fn resolve(&self, name: &str, link: Option<&str>) -> Option<usize> {
+    /// By link target first (file names differ from type names), then by name:
+    /// in the page's own namespace before the Graph namespace.
+    pub(super) fn resolve(
+        &self,
+        name: &str,
+        link: Option<&str>,
+        namespace: Option<&str>,
+    ) -> Option<usize> {
         let stem = link.and_then(link_stem);
+        let local = namespace
+            .filter(|ns| !ns.eq_ignore_ascii_case(GRAPH_NAMESPACE) && !name.contains('.'))
+            .and_then(|ns| self.by_key.get(&key(&format!("{ns}.{name}"))));
         stem.as_ref()
             .and_then(|s| self.by_file.get(s))
+            .or(local)
             .or_else(|| self.by_key.get(&key(name)))
             .or_else(|| stem.as_ref().and_then(|s| self.by_key.get(s)))
+            // A plural where the type is meant: `[secureScores](securescores.md)`.
+            .or_else(|| self.by_key.get(&key(&super::naming::singular(name))))
             .map(|&i| self.follow(i))
     }
 
@@ -778,12 +787,10 @@ impl<'a> TypeSpace<'a> {
 
     /// Step 6: entity or complex, and the base type, from what the pages say.
     pub(super) fn infer(&mut self) {
-        let mut facts: Vec<(usize, Option<String>, bool, bool)> = Vec::new();
-        for page in self.pages {
-            if !matches!(page_kind(page), Some(DocType::Resource)) {
-                continue;
-            }
-            let Some(index) = defined_name(page).and_then(|(ns, n)| self.lookup(&ns, &n)) else {
+        // What each resource page says outright.
+        let mut stated: Vec<(usize, Option<String>, bool, bool)> = Vec::new();
+        for (pi, page) in self.pages.iter().enumerate() {
+            let Some(&index) = self.page_types.get(&pi) else {
                 continue;
             };
             let annotation = page.resources.first().map(|r| &r.annotation);
@@ -791,52 +798,60 @@ impl<'a> TypeSpace<'a> {
                 .and_then(|a| a.base_type.clone())
                 .or_else(|| page.inherits.as_ref().map(|m| m.name.clone()));
             let keyed = annotation.is_some_and(|a| a.key_property.is_some());
-            facts.push((index, base, keyed, page.has_methods_table));
+            stated.push((index, base, keyed, page.has_methods_table));
         }
-        for (index, base, keyed, methods) in facts {
+        for (index, base, keyed, methods) in stated {
             let base = base.map(|b| match self.by_key.get(&key(&b)) {
-                Some(&i) => self.entries[i].def.ref_name(),
+                Some(&i) => self.entries[self.follow(i)].def.ref_name(),
                 None => split_qualified(&b).1,
             });
             let entry = &mut self.entries[index];
+            if entry.def.kind == TypeKind::Enum {
+                continue;
+            }
             if entry.def.base.is_none() {
-                entry.def.base = base;
+                entry.def.base = base.filter(|b| *b != entry.def.ref_name());
             }
             if keyed {
                 entry.def.kind = TypeKind::Entity;
-            } else if methods && entry.def.kind == TypeKind::Complex {
-                entry.def.kind = TypeKind::Entity;
-                entry.def.inferred.push("kind");
+            } else if methods {
+                // Only entities are addressed by the methods a Methods table lists.
+                entry.def.mark_entity();
             }
         }
-        // A type whose `id` row says it comes from entity derives from entity.
+        // Relationships (navigation properties) can only point at entities.
+        let targets: Vec<usize> = self
+            .entries
+            .iter()
+            .flat_map(|e| e.def.properties.iter())
+            .filter(|p| p.navigation)
+            .filter_map(|p| self.by_key.get(&key(&p.ty.name)).map(|&i| self.follow(i)))
+            .collect();
+        for index in targets {
+            self.entries[index].def.mark_entity();
+        }
+        // An `id` row that says it is the key or comes from entity (Intune pages).
         for entry in &mut self.entries {
             let def = &mut entry.def;
             if def.kind == TypeKind::Enum || def.name == "entity" {
                 continue;
             }
-            let id = def.properties.iter().find(|p| p.name == "id");
-            if def.base.is_none()
-                && let Some(id) = id
-            {
-                let d = id.description.as_deref().unwrap_or("").to_ascii_lowercase();
-                if d.contains("inherited from entity") || d.contains("key of the entity") {
+            let id_says_entity = def.properties.iter().any(|p| {
+                let d = p.description.as_deref().unwrap_or("").to_ascii_lowercase();
+                p.name == "id"
+                    && (d.contains("inherited from entity") || d.contains("key of the entity"))
+            });
+            if id_says_entity {
+                def.mark_entity();
+                if def.base.is_none() {
                     def.base = Some("entity".to_owned());
                     def.inferred.push("base");
                 }
             }
-            if def.kind == TypeKind::Complex
-                && (id.is_some() || def.base.as_deref() == Some("entity"))
-            {
-                def.kind = TypeKind::Entity;
-                if !def.inferred.contains(&"kind") {
-                    def.inferred.push("kind");
-                }
-            }
         }
-        // Kind follows the base chain: a type deriving from an entity is an entity.
-        for _ in 0..8 {
-            let entity_names: std::collections::HashSet<String> = self
+        // A type deriving from an entity is an entity; bases resolve in any order.
+        for _ in 0..16 {
+            let entities: std::collections::HashSet<String> = self
                 .entries
                 .iter()
                 .filter(|e| e.def.kind == TypeKind::Entity)
@@ -846,10 +861,9 @@ impl<'a> TypeSpace<'a> {
             for entry in &mut self.entries {
                 let def = &mut entry.def;
                 if def.kind == TypeKind::Complex
-                    && def.base.as_ref().is_some_and(|b| entity_names.contains(b))
+                    && def.base.as_ref().is_some_and(|b| entities.contains(b))
                 {
-                    def.kind = TypeKind::Entity;
-                    def.inferred.push("kind");
+                    def.mark_entity();
                     changed = true;
                 }
             }
@@ -857,10 +871,70 @@ impl<'a> TypeSpace<'a> {
                 break;
             }
         }
+        // Entities keyed by `id` without a stated base derive from `entity`, the
+        // type that declares `id`.
+        let has_entity = self.by_key.contains_key("entity");
+        for entry in &mut self.entries {
+            let def = &mut entry.def;
+            let keyed_by_id = def.properties.iter().any(|p| p.name == "id");
+            if def.kind == TypeKind::Entity
+                && def.base.is_none()
+                && def.name != "entity"
+                && keyed_by_id
+                && (has_entity || def.namespace == GRAPH_NAMESPACE)
+            {
+                def.base = Some("entity".to_owned());
+                def.inferred.push("base");
+            }
+        }
+        self.mark_inherited();
         for entry in &mut self.entries {
             if entry.synthesized && !entry.def.inferred.contains(&"name") {
                 entry.def.inferred.push("name");
             }
+        }
+    }
+
+    /// Flags properties a base type declares, or that the page says are inherited.
+    fn mark_inherited(&mut self) {
+        let mut flags: Vec<(usize, usize)> = Vec::new();
+        for (i, entry) in self.entries.iter().enumerate() {
+            let mut ancestors = Vec::new();
+            let mut current = entry
+                .def
+                .base
+                .as_deref()
+                .and_then(|b| self.by_key.get(&key(b)).copied());
+            while let Some(a) = current.map(|a| self.follow(a)) {
+                if a == i || ancestors.contains(&a) {
+                    break;
+                }
+                ancestors.push(a);
+                current = self.entries[a]
+                    .def
+                    .base
+                    .as_deref()
+                    .and_then(|b| self.by_key.get(&key(b)).copied());
+            }
+            for (pi, p) in entry.def.properties.iter().enumerate() {
+                let said = p
+                    .description
+                    .as_deref()
+                    .is_some_and(|d| d.to_ascii_lowercase().contains("inherited from"));
+                let declared_above = ancestors.iter().any(|&a| {
+                    self.entries[a]
+                        .def
+                        .properties
+                        .iter()
+                        .any(|q| q.name == p.name)
+                });
+                if said || declared_above {
+                    flags.push((i, pi));
+                }
+            }
+        }
+        for (i, pi) in flags {
+            self.entries[i].def.properties[pi].inherited = true;
         }
     }
 
