@@ -470,12 +470,12 @@ impl Reader<'_> {
         }
         let text = &inline.text;
         let mut after = 0;
-        if response.status.is_none() {
-            if let Some(at) = status_code(text) {
-                response.status = text[at..at + 3].parse().ok();
-                response.span = inline.span.clone();
-                after = at + 3;
-            }
+        if response.status.is_none()
+            && let Some(at) = status_code(text)
+        {
+            response.status = text[at..at + 3].parse().ok();
+            response.span = inline.span.clone();
+            after = at + 3;
         }
         // Links to error pages or concepts are not types.
         let mention = inline

@@ -79,12 +79,12 @@ pub(super) fn assign(operations: &mut [Operation]) {
     let colliding: Vec<bool> = names.iter().map(|n| counts[n.as_str()] > 1).collect();
     for (i, name) in names.iter_mut().enumerate() {
         let p = &parts[i];
-        if let (true, Some(word)) = (colliding[i], &p.type_word) {
-            if !word.eq_ignore_ascii_case(&p.noun) && !word.eq_ignore_ascii_case(&singular(&p.noun))
-            {
-                name.push_str("As");
-                name.push_str(&word.to_upper_camel_case());
-            }
+        if let (true, Some(word)) = (colliding[i], &p.type_word)
+            && !word.eq_ignore_ascii_case(&p.noun)
+            && !word.eq_ignore_ascii_case(&singular(&p.noun))
+        {
+            name.push_str("As");
+            name.push_str(&word.to_upper_camel_case());
         }
     }
     // Whatever still collides (same method, same path words, same type) gets a

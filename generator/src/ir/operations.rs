@@ -179,10 +179,10 @@ fn request_body(
     if matches!(method, "GET" | "DELETE") || page.request_body.none {
         return None;
     }
-    if let Some(mention) = &page.request_body.mention {
-        if let Some(ty) = resolve_mention(page, mention, false, space, diags) {
-            return Some(RequestBody::Type(ty));
-        }
+    if let Some(mention) = &page.request_body.mention
+        && let Some(ty) = resolve_mention(page, mention, false, space, diags)
+    {
+        return Some(RequestBody::Type(ty));
     }
     let reference = paths
         .first()
@@ -208,10 +208,8 @@ fn request_body(
         .iter()
         .enumerate()
         .find(|(_, t)| t.role == TableRole::RequestBody);
-    if resource {
-        if let Some(ty) = target_type(page, response, space) {
-            return Some(RequestBody::Type(ty));
-        }
+    if resource && let Some(ty) = target_type(page, response, space) {
+        return Some(RequestBody::Type(ty));
     }
     let (ti, table) = table?;
     let parameters = table
