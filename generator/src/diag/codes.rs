@@ -157,6 +157,22 @@ catalogue! {
         "Two pages list different members for the same enum.",
         "An enum's members differ between pages. docgen keeps the union, in the order of \
          the first page, and flags the difference.";
+    LinkBroken = "link-broken", Warning,
+        "A link to a type's page points to a page that does not exist.",
+        "A Type cell or a Request body / Response sentence links to a page (`../resources/x.md`) \
+         that is not in the docs. docgen still resolves the type by name where it can. Fix \
+         the link's file name.";
+    EnumFutureValueMissing = "enum-future-value-missing", Warning,
+        "An enum lacks `unknownFutureValue` while most enums of its area have it.",
+        "Graph marks evolvable enums with a last member `unknownFutureValue`; clients treat \
+         values after it as unknown, which lets the service add members safely. Most enums \
+         of this page's area (`ms.prod`) have it and this one does not: add it, or confirm \
+         the enum can never grow.";
+    PathWithoutExample = "path-without-example", Warning,
+        "A documented request line has no example request.",
+        "The page documents several request lines (for example `/me/events` and \
+         `/users/{id}/events`) and its examples use only some of them. A reader has no \
+         example for this one; consider adding one.";
     EmitUnsupported = "emit-unsupported", Warning,
         "Something the page documents could not be expressed in the generated SDK.",
         "docgen drops what it cannot generate correctly instead of emitting broken code: \

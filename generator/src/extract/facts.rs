@@ -47,6 +47,9 @@ pub struct PageFacts {
     pub request_lines: Vec<RequestLine>,
     /// OData query options the page says the method supports (`$select`…).
     pub query_options: Vec<String>,
+    /// Whether the page says the method supports "the OData query parameters"
+    /// without naming them.
+    pub generic_query_support: bool,
     /// What the Request body section says.
     pub request_body: RequestBodyFacts,
     /// What the Response section says.
@@ -496,6 +499,12 @@ impl Reader<'_> {
     }
 
     fn query_prose(&mut self, inline: &Inline) {
+        let lower = inline.text.to_ascii_lowercase();
+        if lower.contains("query parameters") && lower.contains("support") {
+            self.facts.generic_query_support = !(lower.contains("does not support")
+                || lower.contains("doesn't support")
+                || lower.contains("not supported"));
+        }
         for word in inline
             .text
             .split(|c: char| !(c.is_ascii_alphanumeric() || c == '$'))

@@ -4,7 +4,7 @@ use super::examples::{self, TypeIndex};
 use super::types::TypeSpace;
 use std::collections::HashMap;
 
-use super::{Ir, Operation, naming, operations};
+use super::{Ir, Operation, checks, naming, operations};
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::extract::PageFacts;
 use crate::load::DocType;
@@ -23,6 +23,8 @@ pub fn build(pages: &[PageFacts], sources: &SourceMap, diags: &mut Diagnostics) 
     let types = space.finish();
     examples::attach(&mut ops, pages, &TypeIndex::new(&types), diags);
     report_empty_pages(pages, &types, &ops, diags);
+    checks::links(pages, sources, diags);
+    checks::future_values(&types, diags);
     let mut operations = merge_duplicates(ops);
     naming::assign(&mut operations);
     operations.sort_by(|a, b| a.name.cmp(&b.name));
@@ -91,8 +93,15 @@ fn report_empty_pages(
             files.insert(s.file);
         }
     }
+    // A page that could not be read already says so.
+    let unreadable: std::collections::HashSet<_> = diags
+        .as_slice()
+        .iter()
+        .filter(|d| d.code == Code::ReadFailed)
+        .map(|d| d.span.file)
+        .collect();
     for (i, page) in pages.iter().enumerate() {
-        if used[i] || files.contains(&page.file) {
+        if used[i] || files.contains(&page.file) || unreadable.contains(&page.file) {
             continue;
         }
         if matches!(page.front_matter.doc_type, Some(DocType::Conceptual)) {

@@ -5,7 +5,7 @@
 //! property is documented with. Each disagreement is a doc defect a writer can
 //! fix, reported where the value is.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use super::types::key;
@@ -65,6 +65,8 @@ pub(super) fn attach(
     for (page_index, op_indices) in pages_in_order {
         let page = &pages[page_index];
         let mut current: Option<usize> = None;
+        let mut used: HashSet<Range<usize>> = HashSet::new();
+        let mut exemplified: HashSet<usize> = HashSet::new();
         for example in &page.examples {
             match &example.kind {
                 ExampleKind::Request { method, path, line } => {
@@ -81,7 +83,8 @@ pub(super) fn attach(
                             op_indices[0]
                         });
                     let operation = &mut ops[op].0;
-                    check_path(operation, page, path, line, diags);
+                    check_path(operation, page, path, line, &mut used, diags);
+                    exemplified.insert(op);
                     if let (Some(body), Some(RequestBody::Type(ty))) =
                         (&example.body, &operation.request_body)
                     {
@@ -147,6 +150,32 @@ pub(super) fn attach(
                 }
             }
         }
+        report_unexampled(ops, &op_indices, &exemplified, &used, page, diags);
+    }
+}
+
+/// Request lines of an operation with examples that no example uses.
+fn report_unexampled(
+    ops: &[(Operation, usize)],
+    op_indices: &[usize],
+    exemplified: &HashSet<usize>,
+    used: &HashSet<Range<usize>>,
+    page: &PageFacts,
+    diags: &mut Diagnostics,
+) {
+    for &op in op_indices.iter().filter(|i| exemplified.contains(i)) {
+        let mut reported: HashSet<&Range<usize>> = HashSet::new();
+        for path in &ops[op].0.paths {
+            let line = &path.source.range;
+            if used.contains(line) || !reported.insert(line) {
+                continue;
+            }
+            diags.push(Diagnostic::new(
+                Code::PathWithoutExample,
+                Span::new(page.file, line.clone()),
+                format!("no example uses the request line for `{}`", path.path),
+            ));
+        }
     }
 }
 
@@ -165,19 +194,26 @@ fn body_of(body: &facts::ExampleBody) -> ExampleBody {
     }
 }
 
+/// Reports an example whose path is not documented; records the request lines it uses.
 fn check_path(
     op: &Operation,
     page: &PageFacts,
     path: &urlpath::DocPath,
     line: &Range<usize>,
+    used: &mut HashSet<Range<usize>>,
     diags: &mut Diagnostics,
 ) {
     let segments = urlpath::segments(&path.path);
-    if op
+    let mut matched = false;
+    for p in op
         .paths
         .iter()
-        .any(|p| urlpath::matches(&p.segments, &segments))
+        .filter(|p| urlpath::matches(&p.segments, &segments))
     {
+        used.insert(p.source.range.clone());
+        matched = true;
+    }
+    if matched {
         return;
     }
     let documented: Vec<&str> = op.paths.iter().map(|p| p.path.as_str()).collect();

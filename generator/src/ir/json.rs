@@ -108,6 +108,7 @@ fn operation_json(o: &Operation, sources: &SourceMap) -> Value {
         "paths": o.paths.iter().map(|p| p.path.clone()).collect::<Vec<_>>(),
         "path_params": o.path_params,
         "query_options": o.query_options,
+        "query_options_inferred": o.query_options_inferred,
         "request_body": request_body,
         "response": response,
         "source": line(&o.source, sources),

@@ -7,6 +7,7 @@
 //! `docgen ir --json` prints and the emitter reads.
 
 mod build;
+pub mod checks;
 mod examples;
 mod json;
 mod naming;
@@ -206,6 +207,9 @@ pub struct Operation {
     pub path_params: Vec<String>,
     /// OData query options the page documents (`$select`).
     pub query_options: Vec<String>,
+    /// Whether the page only says "supports the OData query parameters" and
+    /// `query_options` are the system options that apply to the method.
+    pub query_options_inferred: bool,
     /// The request body.
     pub request_body: Option<RequestBody>,
     /// The success response.

@@ -60,6 +60,7 @@ fn operation(
         .collect();
     let mut paths: Vec<PathTemplate> = Vec::new();
     let mut query_options = page.query_options.clone();
+    let mut query_options_inferred = false;
     for line in &lines {
         for path in urlpath::expand_alternatives(&line.path.path) {
             if paths.iter().any(|p| p.path == path) {
@@ -83,6 +84,24 @@ fn operation(
             }
         }
     }
+    let response = response(page, space, diags);
+    // "Supports the OData query parameters", unnamed: the system query options
+    // that apply to what the method reads (a collection, or one object).
+    if query_options.is_empty() && page.generic_query_support && method == "GET" {
+        let collection = response
+            .as_ref()
+            .and_then(|r| r.ty.as_ref())
+            .is_some_and(|t| t.collection);
+        let options: &[&str] = if collection {
+            &[
+                "$count", "$expand", "$filter", "$orderby", "$search", "$select", "$skip", "$top",
+            ]
+        } else {
+            &["$expand", "$select"]
+        };
+        query_options = options.iter().map(|o| (*o).to_owned()).collect();
+        query_options_inferred = true;
+    }
     let mut path_params: Vec<String> = Vec::new();
     for p in &paths {
         for name in urlpath::params(&p.segments) {
@@ -92,7 +111,6 @@ fn operation(
         }
     }
     let source = Span::new(page.file, lines.first().map_or(0..0, |l| l.span.clone()));
-    let response = response(page, space, diags);
     let request_body = request_body(
         page,
         page_index,
@@ -108,6 +126,7 @@ fn operation(
         paths,
         path_params,
         query_options,
+        query_options_inferred,
         request_body,
         response,
         title: page.title.as_ref().map(|t| t.0.clone()),

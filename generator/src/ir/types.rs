@@ -559,16 +559,37 @@ impl<'a> TypeSpace<'a> {
         }
         // A second table for the same enum: keep the union, flag the difference.
         let known: Vec<String> = entry.def.members.iter().map(|m| m.name.clone()).collect();
+        let adds: Vec<String> = listed
+            .iter()
+            .filter(|m| !known.contains(&m.name))
+            .map(|m| format!("`{}`", m.name))
+            .collect();
+        let lacks: Vec<String> = known
+            .iter()
+            .filter(|k| !listed.iter().any(|m| &m.name == *k))
+            .map(|k| format!("`{k}`"))
+            .collect();
+        if adds.is_empty() && lacks.is_empty() {
+            return;
+        }
+        let mut differences = Vec::new();
+        if !adds.is_empty() {
+            differences.push(format!("adds {}", adds.join(", ")));
+        }
+        if !lacks.is_empty() {
+            differences.push(format!("lacks {}", lacks.join(", ")));
+        }
+        diags.push(Diagnostic::new(
+            Code::EnumConflict,
+            Span::new(page.file, table.span.clone()),
+            format!(
+                "this table of `{}` differs from the one read first: it {}",
+                entry.def.name,
+                differences.join(" and ")
+            ),
+        ));
         for member in listed {
             if !known.contains(&member.name) {
-                diags.push(Diagnostic::new(
-                    Code::EnumConflict,
-                    member.source.clone(),
-                    format!(
-                        "`{}` is not a member of `{}` on the page that defines it",
-                        member.name, entry.def.name
-                    ),
-                ));
                 entry.def.members.push(member);
             }
         }

@@ -56,12 +56,15 @@ pub fn discover(roots: &[PathBuf]) -> Result<Vec<Entry>, LoadError> {
     let mut entries = Vec::new();
     let mut seen = std::collections::HashSet::new();
     for root in roots {
-        let meta = std::fs::metadata(root).map_err(|e| LoadError {
-            path: root.clone(),
-            message: e.to_string(),
+        // A dangling link is a page that cannot be read (a diagnostic), not a usage error.
+        let meta = std::fs::metadata(root).or_else(|e| {
+            std::fs::symlink_metadata(root).map_err(|_| LoadError {
+                path: root.clone(),
+                message: e.to_string(),
+            })
         })?;
         let mut found = Vec::new();
-        if meta.is_file() {
+        if !meta.is_dir() {
             let name = root
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
@@ -77,7 +80,8 @@ pub fn discover(roots: &[PathBuf]) -> Result<Vec<Entry>, LoadError> {
                     path: root.clone(),
                     message: e.to_string(),
                 })?;
-                if !item.file_type().is_file() || !is_page(item.path()) {
+                let file_like = item.file_type().is_file() || item.path_is_symlink();
+                if !file_like || !is_page(item.path()) {
                     continue;
                 }
                 found.push(Entry {
