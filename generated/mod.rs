@@ -3,20 +3,21 @@
 /// The runtime the generated code calls: HTTP client, errors, paging, serde helpers.
 pub use ::docgen_runtime as runtime;
 
-/// The types the pages document (5): structs for entity and complex types, enums for enum types.
+/// The types the pages document (5): structs for entity and complex types,
+/// enums for enum types, one module per product area, all re-exported here.
 pub mod models {
     #![allow(
         clippy::large_enum_variant,
         clippy::enum_variant_names,
         clippy::doc_lazy_continuation
     )]
-    include!("models.rs");
+    include!("models/mod.rs");
 }
 
 /// The endpoint functions (8 operations), as methods of [`Client`].
 mod operations {
     #![allow(clippy::doc_lazy_continuation)]
-    include!("operations.rs");
+    include!("operations/mod.rs");
 }
 
 mod client {

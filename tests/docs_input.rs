@@ -119,17 +119,17 @@ fn check_fails_with_a_diff_naming_a_new_property() {
     let diff = stale
         .iter()
         .find_map(|s| match s {
-            Stale::Changed(path, diff) if path == "models.rs" => Some(diff.clone()),
+            Stale::Changed(path, diff) if path == "models/intune.rs" => Some(diff.clone()),
             _ => None,
         })
-        .unwrap_or_else(|| panic!("models.rs should be stale: {stale:?}"));
+        .unwrap_or_else(|| panic!("models/intune.rs should be stale: {stale:?}"));
     assert!(
         diff.contains("+    pub retry_count: Option<i32>,"),
         "{diff}"
     );
     assert!(diff.contains("rename = \"retryCount\""), "{diff}");
     assert!(
-        diff.starts_with("--- a/models.rs\n+++ b/models.rs\n"),
+        diff.starts_with("--- a/models/intune.rs\n+++ b/models/intune.rs\n"),
         "{diff}"
     );
 

@@ -78,6 +78,8 @@ pub fn read_docs(paths: &[PathBuf]) -> Result<Docs, LoadError> {
         diags.extend(page_diags);
     }
     let ir = ir::build(&facts, &sources, &mut diags);
+    // Page facts are many small allocations: free them off the critical path.
+    rayon::spawn(move || drop(facts));
     let diagnostics = diags.into_sorted(&sources);
     Ok(Docs {
         sources,

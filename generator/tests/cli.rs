@@ -215,14 +215,14 @@ fn check_passes_when_current_and_fails_with_a_diff_and_the_fix_command() {
     let current = docgen(&["check", "--docs", &docs_input(), "--out", &out_arg]);
     assert_eq!(code(&current), 0, "{}", stderr(&current));
 
-    let models = out.join("models.rs");
-    let text = std::fs::read_to_string(&models).expect("models.rs");
+    let models = out.join("models/intune.rs");
+    let text = std::fs::read_to_string(&models).expect("models/intune.rs");
     std::fs::write(&models, text.replace("pub user_principal_name", "pub upn")).expect("edit");
     let stale = docgen(&["check", "--docs", &docs_input(), "--out", &out_arg]);
     assert_eq!(code(&stale), 1);
     let diff = stdout(&stale);
     assert!(
-        diff.contains("--- a/models.rs") && diff.contains("+    pub user_principal_name"),
+        diff.contains("--- a/models/intune.rs") && diff.contains("+    pub user_principal_name"),
         "{diff}"
     );
     assert!(
@@ -232,7 +232,7 @@ fn check_passes_when_current_and_fails_with_a_diff_and_the_fix_command() {
     );
     assert!(
         std::fs::read_to_string(&models)
-            .expect("models.rs")
+            .expect("models/intune.rs")
             .contains("pub upn"),
         "check never writes"
     );

@@ -15,7 +15,10 @@ mod runtime_files;
 mod templates;
 mod types;
 
+use std::collections::BTreeMap;
 use std::fmt;
+
+use rayon::prelude::*;
 
 use crate::diag::Diagnostic;
 use crate::ir::Ir;
@@ -82,12 +85,46 @@ pub struct Emitted {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Emits the SDK for `ir`.
+/// The IR's items grouped by product area (`ms.prod`), each area a module.
+struct Area {
+    /// The module name.
+    ident: String,
+    /// The area as the pages name it.
+    name: String,
+    /// Indices of its types.
+    types: Vec<usize>,
+    /// Indices of its operations.
+    operations: Vec<usize>,
+}
+
+fn areas(ir: &Ir) -> Vec<Area> {
+    let mut by_name: BTreeMap<&str, (Vec<usize>, Vec<usize>)> = BTreeMap::new();
+    for (i, t) in ir.types.iter().enumerate() {
+        by_name.entry(t.area.as_str()).or_default().0.push(i);
+    }
+    for (i, o) in ir.operations.iter().enumerate() {
+        by_name.entry(o.area.as_str()).or_default().1.push(i);
+    }
+    let mut scope =
+        names::Scope::with_reserved(&["mod", "runtime", "models", "operations", "client"]);
+    by_name
+        .into_iter()
+        .map(|(name, (types, operations))| Area {
+            ident: scope.claim(names::snake(name, "area"), "_"),
+            name: name.to_owned(),
+            types,
+            operations,
+        })
+        .collect()
+}
+
+/// Emits the SDK for `ir`. Areas are built and formatted in parallel; names
+/// are fixed beforehand, so the output does not depend on scheduling.
 pub fn emit(ir: &Ir, sources: &SourceMap, config: &EmitConfig) -> Result<Emitted, EmitError> {
     let table = types::TypeTable::new(ir);
     let mut diagnostics = Vec::new();
-    let models = models::emit(ir, &table, sources);
-    let ops = operations::emit(ir, &table, sources, &mut diagnostics);
+    let planned = operations::plan(ir, &table, &mut diagnostics);
+    let areas = areas(ir);
     let prefix = if config.crate_name.is_some() {
         "src/"
     } else {
@@ -97,25 +134,78 @@ pub fn emit(ir: &Ir, sources: &SourceMap, config: &EmitConfig) -> Result<Emitted
         Some(_) => "crate::runtime".to_owned(),
         None => format!("::{}", config.runtime_crate),
     };
-    let root = templates::root(&runtime_path, config, ir)?;
-    let mut files = vec![
-        format_file(&format!("{prefix}models.rs"), &templates::models(&models)?)?,
-        format_file(
-            &format!("{prefix}operations.rs"),
-            &templates::operations(&ops)?,
+    // Render every area's items, then parse and format them all in parallel.
+    let mut files: Vec<GeneratedFile> = areas
+        .par_iter()
+        .map(|area| -> Result<Vec<GeneratedFile>, EmitError> {
+            let models = models::emit(ir, &table, &area.types, &area.operations, sources);
+            let mine: Vec<&operations::Planned> = planned
+                .iter()
+                .filter(|p| ir.operations[p.operation].area == area.name)
+                .collect();
+            let ops = operations::render(ir, &mine, &table, sources);
+            let models_path = format!("{prefix}models/{}.rs", area.ident);
+            let ops_path = format!("{prefix}operations/{}.rs", area.ident);
+            let (header, items) = templates::models(&models_path, &models)?;
+            let models_file = format::format_items(&models_path, &header, &items)?;
+            let (header, items) = templates::operations(&ops_path, &ops)?;
+            let ops_file = format::format_items(&ops_path, &header, &items)?;
+            Ok(vec![models_file, ops_file])
+        })
+        .collect::<Result<Vec<_>, _>>()?
+        .into_iter()
+        .flatten()
+        .collect();
+    let mut sources_to_format: Vec<(String, String)> = Vec::new();
+    let area_views = |public: bool, what: &str| -> Vec<templates::AreaView> {
+        areas
+            .iter()
+            .map(|a| {
+                let mut doc = docs::Doc::new();
+                doc.text(&format!(
+                    "The {what} of the `{}` area (`ms.prod`).",
+                    a.name.replace('`', "'")
+                ));
+                templates::AreaView {
+                    docs: doc.tokens().to_string(),
+                    visibility: if public { "pub" } else { "" },
+                    ident: names::ident(&a.ident).to_string(),
+                    file: proc_macro2::Literal::string(&format!("{}.rs", a.ident)).to_string(),
+                }
+            })
+            .collect()
+    };
+    sources_to_format.push((
+        format!("{prefix}models/mod.rs"),
+        templates::areas("models/mod.rs", &area_views(true, "types"), true)?,
+    ));
+    sources_to_format.push((
+        format!("{prefix}operations/mod.rs"),
+        templates::areas(
+            "operations/mod.rs",
+            &area_views(false, "endpoint functions"),
+            false,
         )?,
-        format_file(&format!("{prefix}client.rs"), &templates::client()?)?,
-    ];
-    match &config.crate_name {
-        Some(name) => {
-            files.push(format_file("src/lib.rs", &root)?);
-            files.push(GeneratedFile {
-                path: "Cargo.toml".to_owned(),
-                contents: templates::cargo_toml(name)?,
-            });
-            files.extend(runtime_files::inline());
-        }
-        None => files.push(format_file("mod.rs", &root)?),
+    ));
+    sources_to_format.push((format!("{prefix}client.rs"), templates::client()?));
+    let root_path = if config.crate_name.is_some() {
+        "src/lib.rs"
+    } else {
+        "mod.rs"
+    };
+    sources_to_format.push((
+        root_path.to_owned(),
+        templates::root(&runtime_path, config, ir)?,
+    ));
+    for (path, source) in &sources_to_format {
+        files.push(format_file(path, source)?);
+    }
+    if let Some(name) = &config.crate_name {
+        files.push(GeneratedFile {
+            path: "Cargo.toml".to_owned(),
+            contents: templates::cargo_toml(name)?,
+        });
+        files.extend(runtime_files::inline());
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(Emitted { files, diagnostics })

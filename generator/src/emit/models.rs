@@ -67,11 +67,19 @@ pub struct ModelsView {
     pub enums: Vec<EnumView>,
 }
 
-/// Builds the models of `ir`.
-pub fn emit(ir: &Ir, table: &TypeTable<'_>, sources: &SourceMap) -> ModelsView {
+/// Builds the models of one area: the types at `types` and the parameter
+/// bodies of the operations at `operations` (indices into the IR).
+pub fn emit(
+    ir: &Ir,
+    table: &TypeTable<'_>,
+    types: &[usize],
+    operations: &[usize],
+    sources: &SourceMap,
+) -> ModelsView {
     let mut structs = Vec::new();
     let mut enums = Vec::new();
-    for (index, def) in ir.types.iter().enumerate() {
+    for &index in types {
+        let def = &ir.types[index];
         match def.kind {
             TypeKind::Enum => enums.push(enum_view(index, def, table, sources)),
             TypeKind::Entity | TypeKind::Complex => {
@@ -79,7 +87,7 @@ pub fn emit(ir: &Ir, table: &TypeTable<'_>, sources: &SourceMap) -> ModelsView {
             }
         }
     }
-    for op in &ir.operations {
+    for op in operations.iter().map(|&i| &ir.operations[i]) {
         let (Some(RequestBody::Parameters(params)), Some(name)) =
             (&op.request_body, table.body_ident(&op.name))
         else {
@@ -87,7 +95,7 @@ pub fn emit(ir: &Ir, table: &TypeTable<'_>, sources: &SourceMap) -> ModelsView {
         };
         let mut doc = Doc::new();
         doc.raw(format!(
-            "The request body of [`Client::{}`](super::Client::{}).",
+            "The request body of [`Client::{}`](super::super::Client::{}).",
             names::snake(&op.name, "call"),
             names::snake(&op.name, "call")
         ));

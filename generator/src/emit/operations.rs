@@ -22,10 +22,11 @@ pub struct FnView {
     pub tokens: String,
 }
 
-/// Everything in `operations.rs`.
+/// Everything in an area's operations file: `impl Client` blocks, one per
+/// top-level path segment (`/users`, `/deviceManagement`), with their docs.
 pub struct OperationsView {
-    /// Functions, in operation order.
-    pub fns: Vec<FnView>,
+    /// (doc attributes, functions), by segment.
+    pub groups: Vec<(String, Vec<FnView>)>,
 }
 
 /// A path cut into literal text and placeholders.
@@ -34,17 +35,23 @@ enum Piece {
     Param(String),
 }
 
-/// Builds the endpoint functions of `ir`; what cannot be expressed is reported and skipped.
-pub fn emit(
-    ir: &Ir,
-    table: &TypeTable<'_>,
-    sources: &SourceMap,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> OperationsView {
+/// One endpoint function to generate: an operation on one of its path shapes,
+/// with its unique name. Plain data, so functions render in parallel.
+pub struct Planned {
+    /// Index of the operation in the IR.
+    pub operation: usize,
+    path: usize,
+    pieces: Vec<Piece>,
+    name: String,
+}
+
+/// Names every endpoint function (in IR order, so names are stable) and drops,
+/// with a diagnostic, what cannot be expressed.
+pub fn plan(ir: &Ir, table: &TypeTable<'_>, diagnostics: &mut Vec<Diagnostic>) -> Vec<Planned> {
     let mut scope = Scope::with_reserved(&["new", "runtime", "from", "into", "clone", "fmt"]);
-    let mut fns = Vec::new();
-    for op in &ir.operations {
-        let Some(response) = response_type(op, table) else {
+    let mut planned = Vec::new();
+    for (index, op) in ir.operations.iter().enumerate() {
+        if response_type(op, table).is_none() {
             diagnostics.push(Diagnostic::new(
                 Code::EmitUnsupported,
                 op.source.clone(),
@@ -54,10 +61,10 @@ pub fn emit(
                 ),
             ));
             continue;
-        };
+        }
         let base = scope.claim(names::snake(&op.name, "call"), "_");
         let mut shapes: Vec<String> = Vec::new();
-        for path in &op.paths {
+        for (path_index, path) in op.paths.iter().enumerate() {
             let Some(pieces) = pieces(&path.path) else {
                 diagnostics.push(Diagnostic::new(
                     Code::EmitUnsupported,
@@ -92,12 +99,50 @@ pub fn emit(
                     "_",
                 )
             };
-            fns.push(FnView {
-                tokens: function(op, path, &pieces, &name, &response, table, sources).to_string(),
+            planned.push(Planned {
+                operation: index,
+                path: path_index,
+                pieces,
+                name,
             });
         }
     }
-    OperationsView { fns }
+    planned
+}
+
+/// Renders planned functions.
+pub fn render(
+    ir: &Ir,
+    planned: &[&Planned],
+    table: &TypeTable<'_>,
+    sources: &SourceMap,
+) -> OperationsView {
+    let mut groups: std::collections::BTreeMap<String, Vec<FnView>> = Default::default();
+    for p in planned {
+        let op = &ir.operations[p.operation];
+        let Some(response) = response_type(op, table) else {
+            continue;
+        };
+        let path = &op.paths[p.path];
+        let root = path
+            .path
+            .split('/')
+            .find(|s| !s.is_empty())
+            .unwrap_or("")
+            .to_owned();
+        groups.entry(root).or_default().push(FnView {
+            tokens: function(op, path, &p.pieces, &p.name, &response, table, sources).to_string(),
+        });
+    }
+    let groups = groups
+        .into_iter()
+        .map(|(root, fns)| {
+            let mut doc = Doc::new();
+            doc.text(&format!("Endpoints under `/{}`.", root.replace('`', "'")));
+            (doc.tokens().to_string(), fns)
+        })
+        .collect();
+    OperationsView { groups }
 }
 
 /// The first literal of `path` that the operation's first path does not have.

@@ -23,20 +23,53 @@ struct Root<'a> {
 
 #[derive(Template)]
 #[template(path = "models.rs.txt", escape = "none")]
-struct Models<'a> {
-    structs: &'a [StructView],
-    enums: &'a [EnumView],
+struct ModelsHeader;
+
+#[derive(Template)]
+#[template(path = "model_struct.rs.txt", escape = "none")]
+struct ModelStruct<'a> {
+    s: &'a StructView,
+}
+
+#[derive(Template)]
+#[template(path = "model_enum.rs.txt", escape = "none")]
+struct ModelEnum<'a> {
+    e: &'a EnumView,
 }
 
 #[derive(Template)]
 #[template(path = "operations.rs.txt", escape = "none")]
-struct Operations<'a> {
+struct OperationsHeader;
+
+#[derive(Template)]
+#[template(path = "operations_group.rs.txt", escape = "none")]
+struct OperationsGroup<'a> {
+    docs: &'a str,
     fns: &'a [FnView],
 }
 
 #[derive(Template)]
 #[template(path = "client.rs.txt", escape = "none")]
 struct Client;
+
+/// One area module, as tokens.
+pub struct AreaView {
+    /// `#[doc]` attributes.
+    pub docs: String,
+    /// `pub` or empty.
+    pub visibility: &'static str,
+    /// Module name.
+    pub ident: String,
+    /// The file to include, as a string literal token.
+    pub file: String,
+}
+
+#[derive(Template)]
+#[template(path = "areas.rs.txt", escape = "none")]
+struct Areas<'a> {
+    areas: &'a [AreaView],
+    reexport: bool,
+}
 
 #[derive(Template)]
 #[template(path = "Cargo.toml.txt", escape = "none")]
@@ -84,20 +117,31 @@ pub fn root(runtime_path: &str, config: &EmitConfig, ir: &Ir) -> Result<String, 
     )
 }
 
-/// `models.rs`.
-pub fn models(view: &ModelsView) -> Result<String, EmitError> {
-    render(
-        "models.rs",
-        &Models {
-            structs: &view.structs,
-            enums: &view.enums,
-        },
-    )
+/// An area's models file: its header, then one source per item.
+pub fn models(path: &str, view: &ModelsView) -> Result<(String, Vec<String>), EmitError> {
+    let mut items = Vec::with_capacity(view.structs.len() + view.enums.len());
+    for s in &view.structs {
+        items.push(render(path, &ModelStruct { s })?);
+    }
+    for e in &view.enums {
+        items.push(render(path, &ModelEnum { e })?);
+    }
+    Ok((render(path, &ModelsHeader)?, items))
 }
 
-/// `operations.rs`.
-pub fn operations(view: &OperationsView) -> Result<String, EmitError> {
-    render("operations.rs", &Operations { fns: &view.fns })
+/// An area's operations file: its header, then one `impl Client` block per group.
+pub fn operations(path: &str, view: &OperationsView) -> Result<(String, Vec<String>), EmitError> {
+    let items = view
+        .groups
+        .iter()
+        .map(|(docs, fns)| render(path, &OperationsGroup { docs, fns }))
+        .collect::<Result<_, _>>()?;
+    Ok((render(path, &OperationsHeader)?, items))
+}
+
+/// `models/mod.rs` (public modules, re-exported) or `operations/mod.rs`.
+pub fn areas(path: &str, areas: &[AreaView], reexport: bool) -> Result<String, EmitError> {
+    render(path, &Areas { areas, reexport })
 }
 
 /// `client.rs`.

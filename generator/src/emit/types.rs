@@ -187,7 +187,7 @@ impl<'a> TypeTable<'a> {
             "TimeOfDay" => plain(quote!(chrono::NaiveTime)),
             "Binary" => RustType {
                 tokens: quote!(Vec<u8>),
-                with: Some("super::runtime::option_base64_bytes"),
+                with: Some("super::super::runtime::option_base64_bytes"),
             },
             JSON_TYPE | "Stream" => plain(quote!(serde_json::Value)),
             _ => match self.get(name) {

@@ -86,13 +86,19 @@ pub struct CodeBlock {
 impl CodeBlock {
     /// Page offset of a byte offset into `text`.
     pub fn page_offset(&self, text_offset: usize) -> usize {
-        let index = match self.pieces.binary_search_by(|(t, _)| t.cmp(&text_offset)) {
-            Ok(i) => i,
-            Err(0) => return self.span.start,
-            Err(i) => i - 1,
-        };
-        let (text_start, page_start) = self.pieces[index];
-        page_start + (text_offset - text_start)
+        map_offset(&self.pieces, self.span.start, text_offset)
+    }
+
+    /// The pieces of the part `range` of the text, with offsets relative to it.
+    pub fn pieces_of(&self, range: Range<usize>) -> Vec<(usize, usize)> {
+        let mut out = vec![(0, self.page_offset(range.start))];
+        out.extend(
+            self.pieces
+                .iter()
+                .filter(|(t, _)| *t > range.start && *t < range.end)
+                .map(|(t, p)| (t - range.start, *p)),
+        );
+        out
     }
 
     /// Page range of a range in `text`.
@@ -101,6 +107,17 @@ impl CodeBlock {
         let end = self.page_offset(range.end).max(start);
         start..end
     }
+}
+
+/// Maps an offset in a text made of `pieces` (text offset, page offset) to the page.
+pub fn map_offset(pieces: &[(usize, usize)], fallback: usize, text_offset: usize) -> usize {
+    let index = match pieces.binary_search_by(|(t, _)| t.cmp(&text_offset)) {
+        Ok(i) => i,
+        Err(0) => return fallback,
+        Err(i) => i - 1,
+    };
+    let (text_start, page_start) = pieces[index];
+    page_start + (text_offset - text_start)
 }
 
 /// One block of a page.

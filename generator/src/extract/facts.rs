@@ -224,20 +224,22 @@ pub struct Example {
 #[derive(Clone, Debug)]
 pub struct ExampleBody {
     /// The raw text.
-    pub raw: String,
+    pub raw: std::sync::Arc<str>,
     /// The JSON, when the body is JSON and could be read (leniently).
-    pub json: Option<Parsed>,
+    pub json: Option<std::sync::Arc<Parsed>>,
     /// Why the body could not be read as JSON, when it looked like JSON.
     pub json_error: Option<String>,
-    block: CodeBlock,
-    start_in_block: usize,
+    /// Where the body's text lies in the page: (body offset, page offset) pieces.
+    pieces: Vec<(usize, usize)>,
 }
 
 impl ExampleBody {
     /// Page range of a range in the body text.
     pub fn page_range(&self, range: Range<usize>) -> Range<usize> {
-        self.block
-            .page_range(self.start_in_block + range.start..self.start_in_block + range.end)
+        let fallback = self.pieces.first().map_or(0, |p| p.1);
+        let start = super::blocks::map_offset(&self.pieces, fallback, range.start);
+        let end = super::blocks::map_offset(&self.pieces, fallback, range.end).max(start);
+        start..end
     }
 }
 
@@ -852,11 +854,10 @@ impl Reader<'_> {
                 (None, None)
             };
             ExampleBody {
-                raw,
-                json,
+                raw: raw.into(),
+                json: json.map(std::sync::Arc::new),
                 json_error,
-                block: code.clone(),
-                start_in_block: range.start,
+                pieces: code.pieces_of(range.clone()),
             }
         });
         self.facts.examples.push(Example {

@@ -144,16 +144,20 @@ pub fn parse(text: &str) -> Result<Parsed, Defect> {
                 offset_of(text, e.line(), e.column()),
             )
         });
-    let repaired = repair(text);
-    let parsed = jsonc_parser::parse_to_ast(
-        &repaired,
-        &CollectOptions::default(),
-        &ParseOptions::default(),
-    )
-    .map_err(|e| Defect {
-        message: e.kind().to_string(),
-        offset: e.range().start,
-    })?;
+    // Strict text needs no repair; most bodies are strict.
+    let repaired;
+    let source = if defect.is_none() {
+        text
+    } else {
+        repaired = repair(text);
+        repaired.as_str()
+    };
+    let parsed =
+        jsonc_parser::parse_to_ast(source, &CollectOptions::default(), &ParseOptions::default())
+            .map_err(|e| Defect {
+                message: e.kind().to_string(),
+                offset: e.range().start,
+            })?;
     let value = parsed.value.ok_or_else(|| Defect {
         message: "no JSON value".to_owned(),
         offset: 0,

@@ -37,7 +37,13 @@ pub fn build(pages: &[PageFacts], sources: &SourceMap, diags: &mut Diagnostics) 
 /// page per derived type, all posting to one collection) stay distinct.
 fn merge_duplicates(ops: Vec<(Operation, usize)>) -> Vec<Operation> {
     let mut merged: Vec<Operation> = Vec::new();
-    let mut index: HashMap<String, usize> = HashMap::new();
+    type Key = (
+        String,
+        Vec<String>,
+        Option<super::RequestBody>,
+        Option<super::Response>,
+    );
+    let mut index: HashMap<Key, usize> = HashMap::new();
     for (op, _) in ops {
         let mut paths: Vec<String> = op
             .paths
@@ -45,9 +51,11 @@ fn merge_duplicates(ops: Vec<(Operation, usize)>) -> Vec<Operation> {
             .map(|p| p.path.to_ascii_lowercase())
             .collect();
         paths.sort();
-        let key = format!(
-            "{} {paths:?} {:?} {:?}",
-            op.method, op.request_body, op.response
+        let key = (
+            op.method.clone(),
+            paths,
+            op.request_body.clone(),
+            op.response.clone(),
         );
         let Some(&first) = index.get(&key) else {
             index.insert(key, merged.len());

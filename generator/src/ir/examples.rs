@@ -6,6 +6,8 @@
 //! fix, reported where the value is.
 
 use std::collections::{HashMap, HashSet};
+
+use rayon::prelude::*;
 use std::ops::Range;
 
 use super::types::key;
@@ -21,18 +23,24 @@ use crate::source::Span;
 
 /// Types by lookup key, for checking values.
 pub(super) struct TypeIndex<'a> {
+    by_name: HashMap<String, &'a TypeDef>,
     by_key: HashMap<String, &'a TypeDef>,
 }
 
 impl<'a> TypeIndex<'a> {
     pub(super) fn new(types: &'a [TypeDef]) -> Self {
         TypeIndex {
+            by_name: types.iter().map(|t| (t.ref_name(), t)).collect(),
             by_key: types.iter().map(|t| (key(&t.ref_name()), t)).collect(),
         }
     }
 
+    /// By reference name (as IR type references spell it), else case-insensitively.
     fn get(&self, name: &str) -> Option<&'a TypeDef> {
-        self.by_key.get(&key(name)).copied()
+        self.by_name
+            .get(name)
+            .or_else(|| self.by_key.get(&key(name)))
+            .copied()
     }
 
     /// A property of a type or of its bases.
@@ -56,14 +64,30 @@ pub(super) fn attach(
     types: &TypeIndex<'_>,
     diags: &mut Diagnostics,
 ) {
-    let mut by_page: HashMap<usize, Vec<usize>> = HashMap::new();
-    for (i, (_, page)) in ops.iter().enumerate() {
-        by_page.entry(*page).or_default().push(i);
+    // Operations come in page order; pages are independent, so check them in parallel.
+    let found: Vec<Diagnostics> = ops
+        .par_chunk_by_mut(|a, b| a.1 == b.1)
+        .map(|chunk| {
+            let mut diags = Diagnostics::new();
+            let page = &pages[chunk[0].1];
+            attach_page(chunk, page, types, &mut diags);
+            diags
+        })
+        .collect();
+    for d in found {
+        diags.extend(d);
     }
-    let mut pages_in_order: Vec<_> = by_page.into_iter().collect();
-    pages_in_order.sort();
-    for (page_index, op_indices) in pages_in_order {
-        let page = &pages[page_index];
+}
+
+/// Pairs one page's examples with its operations (`ops`) and checks them.
+fn attach_page(
+    ops: &mut [(Operation, usize)],
+    page: &PageFacts,
+    types: &TypeIndex<'_>,
+    diags: &mut Diagnostics,
+) {
+    let op_indices: Vec<usize> = (0..ops.len()).collect();
+    {
         let mut current: Option<usize> = None;
         let mut used: HashSet<Range<usize>> = HashSet::new();
         let mut exemplified: HashSet<usize> = HashSet::new();
@@ -189,7 +213,7 @@ fn headers(headers: &[crate::extract::http::Header]) -> Vec<(String, String)> {
 fn body_of(body: &facts::ExampleBody) -> ExampleBody {
     ExampleBody {
         raw: body.raw.clone(),
-        json: body.json.as_ref().map(|p| p.node.to_value()),
+        json: body.json.clone(),
         strict: body.json.as_ref().is_some_and(|p| p.defect.is_none()),
     }
 }

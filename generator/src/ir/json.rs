@@ -129,9 +129,9 @@ fn body_json(body: &Option<ExampleBody>) -> Value {
     match body {
         None => Value::Null,
         Some(b) => json!({
-            "json": b.json,
+            "json": b.value(),
             "strict": b.strict,
-            "raw": if b.json.is_none() { Some(&b.raw) } else { None },
+            "raw": if b.json.is_none() { Some(b.raw.as_ref()) } else { None },
         }),
     }
 }

@@ -231,7 +231,7 @@ pub struct Operation {
 }
 
 /// A request body.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum RequestBody {
     /// A JSON representation of a type.
     Type(TypeRef),
@@ -240,7 +240,7 @@ pub enum RequestBody {
 }
 
 /// An action parameter.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Parameter {
     /// The JSON name.
     pub name: String,
@@ -253,7 +253,7 @@ pub struct Parameter {
 }
 
 /// The success response.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Response {
     /// The documented success status.
     pub status: u16,
@@ -319,9 +319,16 @@ pub struct ExampleResponse {
 #[derive(Clone, Debug)]
 pub struct ExampleBody {
     /// The raw text.
-    pub raw: String,
+    pub raw: std::sync::Arc<str>,
     /// The JSON, when it could be read.
-    pub json: Option<serde_json::Value>,
+    pub json: Option<std::sync::Arc<crate::extract::json::Parsed>>,
     /// Whether the text was strict JSON.
     pub strict: bool,
+}
+
+impl ExampleBody {
+    /// The body as serde_json, when it is (lenient) JSON.
+    pub fn value(&self) -> Option<serde_json::Value> {
+        self.json.as_ref().map(|p| p.node.to_value())
+    }
 }

@@ -28,23 +28,29 @@ struct Parts {
 /// Gives every operation a unique lower-camel-case name.
 pub(super) fn assign(operations: &mut [Operation]) {
     let parts: Vec<Parts> = operations.iter().map(parts_of).collect();
+    // Case conversions once per word, not once per attempt.
+    let camel: Vec<(Vec<String>, String)> = parts
+        .iter()
+        .map(|p| {
+            let qualifiers = p
+                .qualifiers
+                .iter()
+                .map(|w| w.to_upper_camel_case())
+                .collect();
+            (qualifiers, p.noun.to_upper_camel_case())
+        })
+        .collect();
     let mut depth = vec![0usize; operations.len()];
     let name_at = |i: usize, depth: usize| -> String {
         let p = &parts[i];
-        let mut words: Vec<&str> = p
-            .qualifiers
-            .iter()
-            .take(depth)
-            .map(String::as_str)
-            .collect();
-        words.reverse();
+        let (qualifiers, noun) = &camel[i];
         let mut name = p.verb.clone();
-        for w in words {
-            name.push_str(&w.to_upper_camel_case());
+        for w in qualifiers[..depth.min(qualifiers.len())].iter().rev() {
+            name.push_str(w);
         }
-        name.push_str(&p.noun.to_upper_camel_case());
+        name.push_str(noun);
         name.push_str(&p.suffix);
-        name.to_lower_camel_case()
+        lower_first(&name)
     };
     // Qualify colliding names until they differ or run out of qualifiers.
     loop {
@@ -236,6 +242,15 @@ fn parts_of(op: &Operation) -> Parts {
     }
 }
 
+/// `CreateX` → `createX` (the verb may be empty).
+fn lower_first(name: &str) -> String {
+    let mut chars = name.chars();
+    match chars.next() {
+        Some(c) => c.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
 fn starts_with_word(title: &str, words: &[&str]) -> bool {
     let first = title
         .split_whitespace()
@@ -264,7 +279,23 @@ fn word(segment: &Segment) -> String {
 }
 
 /// The last word of a camel-case name, singular: `userStatuses` → `userStatus`.
+/// The last word of a camel-case name, singular: `userStatuses` → `userStatus`.
+/// Memoised: the inflection rules are regular expressions, and names repeat.
 pub(super) fn singular(name: &str) -> String {
+    thread_local! {
+        static CACHE: std::cell::RefCell<HashMap<String, String>> = std::cell::RefCell::new(HashMap::new());
+    }
+    CACHE.with(|cache| {
+        if let Some(hit) = cache.borrow().get(name) {
+            return hit.clone();
+        }
+        let value = singular_uncached(name);
+        cache.borrow_mut().insert(name.to_owned(), value.clone());
+        value
+    })
+}
+
+fn singular_uncached(name: &str) -> String {
     let split = name
         .char_indices()
         .filter(|(_, c)| c.is_ascii_uppercase())

@@ -1,5 +1,7 @@
 //! Operations from API pages: one per method documented in the HTTP request section.
 
+use rayon::prelude::*;
+
 use super::types::{TypeSpace, area_of, clean_description, page_kind};
 use super::{Operation, Parameter, PathTemplate, Permission, RequestBody, Response, TypeRef};
 use crate::diag::{Code, Diagnostic, Diagnostics};
@@ -14,36 +16,54 @@ pub(super) fn build(
     space: &TypeSpace<'_>,
     diags: &mut Diagnostics,
 ) -> Vec<(Operation, usize)> {
+    // Pages are independent here: build in parallel, keep page order.
+    let built: Vec<(Vec<(Operation, usize)>, Diagnostics)> = pages
+        .par_iter()
+        .enumerate()
+        .map(|(pi, page)| {
+            let mut diags = Diagnostics::new();
+            (page_operations(pi, page, space, &mut diags), diags)
+        })
+        .collect();
     let mut out = Vec::new();
-    for (pi, page) in pages.iter().enumerate() {
-        let api = page_kind(page) == Some(DocType::Api);
-        if page.request_lines.is_empty() {
-            if api {
-                let at = page.title.as_ref().map_or(0..0, |t| t.1.clone());
-                diags.push(
-                    Diagnostic::new(
-                        Code::HttpRequestMissing,
-                        Span::new(page.file, at),
-                        "this API page documents no request line",
-                    )
-                    .with_note(
-                        "add `METHOD /path` lines in an ```http block under `## HTTP request`",
-                    ),
-                );
-            }
-            continue;
-        }
-        let mut methods: Vec<&str> = Vec::new();
-        for line in &page.request_lines {
-            if !methods.contains(&line.method.as_str()) {
-                methods.push(&line.method);
-            }
-        }
-        for method in methods {
-            out.push((operation(page, pi, method, space, diags), pi));
-        }
+    for (ops, d) in built {
+        out.extend(ops);
+        diags.extend(d);
     }
     out
+}
+
+fn page_operations(
+    pi: usize,
+    page: &PageFacts,
+    space: &TypeSpace<'_>,
+    diags: &mut Diagnostics,
+) -> Vec<(Operation, usize)> {
+    let api = page_kind(page) == Some(DocType::Api);
+    if page.request_lines.is_empty() {
+        if api {
+            let at = page.title.as_ref().map_or(0..0, |t| t.1.clone());
+            diags.push(
+                Diagnostic::new(
+                    Code::HttpRequestMissing,
+                    Span::new(page.file, at),
+                    "this API page documents no request line",
+                )
+                .with_note("add `METHOD /path` lines in an ```http block under `## HTTP request`"),
+            );
+        }
+        return Vec::new();
+    }
+    let mut methods: Vec<&str> = Vec::new();
+    for line in &page.request_lines {
+        if !methods.contains(&line.method.as_str()) {
+            methods.push(&line.method);
+        }
+    }
+    methods
+        .into_iter()
+        .map(|method| (operation(page, pi, method, space, diags), pi))
+        .collect()
 }
 
 fn operation(

@@ -54,6 +54,8 @@ pub fn is_page(path: &Path) -> bool {
 /// Lists the pages below each root, in a deterministic order, without duplicates.
 pub fn discover(roots: &[PathBuf]) -> Result<Vec<Entry>, LoadError> {
     let mut entries = Vec::new();
+    // Roots are canonicalised, files are not: the same file twice can only come
+    // from overlapping roots.
     let mut seen = std::collections::HashSet::new();
     for root in roots {
         // A dangling link is a page that cannot be read (a diagnostic), not a usage error.
@@ -92,8 +94,13 @@ pub fn discover(roots: &[PathBuf]) -> Result<Vec<Entry>, LoadError> {
             }
         }
         found.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
+        let base = std::fs::canonicalize(root).unwrap_or_else(|_| root.clone());
         for entry in found {
-            let key = std::fs::canonicalize(&entry.disk_path).unwrap_or(entry.disk_path.clone());
+            let key = if entry.root == entry.disk_path {
+                base.clone()
+            } else {
+                base.join(&entry.rel_path)
+            };
             if seen.insert(key) {
                 entries.push(entry);
             }
