@@ -63,12 +63,30 @@ impl Docs {
 pub fn read_docs(paths: &[PathBuf]) -> Result<Docs, LoadError> {
     let entries = load::discover(paths)?;
     let (sources, mut diags) = load::read(&entries);
+    let twins = load::twins(&sources);
     let pages: Vec<(PageFacts, Diagnostics)> = (0..sources.len())
         .into_par_iter()
         .map(|i| {
             let id = FileId(i as u32);
             let mut page_diags = Diagnostics::new();
-            let facts = extract::page(id, sources.get(id), &mut page_diags);
+            let facts = match twins.get(&id) {
+                // A stray `.md.txt` copy of a page is not a second page.
+                Some(original) => {
+                    page_diags.push(
+                        Diagnostic::new(
+                            Code::PageDuplicate,
+                            source::Span::new(id, 0..0),
+                            format!("this file is a copy of `{original}`; docgen reads only `{original}`"),
+                        )
+                        .with_note("delete the copy"),
+                    );
+                    PageFacts {
+                        file: id,
+                        ..PageFacts::default()
+                    }
+                }
+                None => extract::page(id, sources.get(id), &mut page_diags),
+            };
             (facts, page_diags)
         })
         .collect();

@@ -100,6 +100,16 @@ catalogue! {
         "Request blocks hold lines of the form `METHOD /path`. This line could not be read \
          as one (a missing space after the method, a stray character, a generator \
          placeholder) and was skipped.";
+    FenceUnclosed = "fence-unclosed", Warning,
+        "A code block's fence is never closed.",
+        "A ``` fence opens a block that no ``` line closes, so the sections after it (and \
+         the next example's fence) read as code. docgen ends the block where a heading or a \
+         fence appears inside it and reads the rest as Markdown. Add the closing fence.";
+    HttpLineRepaired = "http-line-repaired", Warning,
+        "An HTTP line was read past a defect.",
+        "A request or status line has a defect docgen could read past: a stray `+` before \
+         the method, a missing space after it, `HTTP code: 201` instead of a status line, \
+         text after a JSON body. The message says what was assumed; fix the line.";
     HttpRequestMissing = "http-request-missing", Warning,
         "An API page documents no request line.",
         "API pages document their endpoint under `## HTTP request` as one or more \
@@ -138,6 +148,10 @@ catalogue! {
         "An example response's status differs from the status the Response section states.",
         "The `## Response` prose says the method returns one status code and the example \
          response shows another. docgen uses the prose; fix whichever is wrong.";
+    PageDuplicate = "page-duplicate", Warning,
+        "A file is a stray copy of a page.",
+        "The file `x.md.txt` repeats the page `x.md` beside it. docgen reads only the page, \
+         so its types and defects are not counted twice. Delete the copy.";
     PageEmpty = "page-empty", Warning,
         "A page contributes no type and no operation.",
         "docgen found nothing it could turn into a type or an operation on this page (no \

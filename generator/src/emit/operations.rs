@@ -229,6 +229,16 @@ fn function(
     let mut scope = Scope::with_reserved(&["self", "body", "path", "request"]);
     let mut args = Vec::new();
     let mut parts = Vec::new();
+    // Arguments are named as the IR names the path's placeholders (a function
+    // argument by the argument); the placeholder text is the fallback.
+    let occurrences = crate::extract::urlpath::param_occurrences(&path.segments);
+    let param_count = pieces
+        .iter()
+        .filter(|p| matches!(p, Piece::Param(_)))
+        .count();
+    let mut names_iter = occurrences
+        .iter()
+        .filter(|_| occurrences.len() == param_count);
     for piece in pieces {
         match piece {
             Piece::Text(text) => {
@@ -236,7 +246,8 @@ fn function(
                 parts.push(quote!(#lit));
             }
             Piece::Param(param) => {
-                let arg = ident(&scope.claim(names::snake(param, "id"), "_"));
+                let name = names_iter.next().unwrap_or(param);
+                let arg = ident(&scope.claim(names::snake(name, "id"), "_"));
                 args.push(quote!(#arg: &str));
                 parts.push(quote!(&runtime::encode_path_segment(#arg)));
             }

@@ -55,6 +55,9 @@ pub struct Row {
     pub cells: Vec<Inline>,
     /// How many cells the row really had in the source.
     pub source_cells: usize,
+    /// Whether the source line starts with `|` (a line that does not, in a
+    /// pipe table, is the rest of a row broken by a raw newline).
+    pub leading_pipe: bool,
     /// Byte range of the row.
     pub span: Range<usize>,
 }
@@ -81,6 +84,9 @@ pub struct CodeBlock {
     pub pieces: Vec<(usize, usize)>,
     /// Byte range of the whole block, fences included.
     pub span: Range<usize>,
+    /// Whether the fence was never closed (the block was cut where the page's
+    /// Markdown resumes).
+    pub unclosed: bool,
 }
 
 impl CodeBlock {

@@ -531,6 +531,21 @@ impl Reader<'_> {
             .map(|h| h.trimmed().to_ascii_lowercase())
             .collect();
         let first = headers.first().map(String::as_str).unwrap_or("");
+        let (rows, breaks) = join_continuations(table, headers.len());
+        for line in breaks {
+            self.diags.push(
+                Diagnostic::new(
+                    Code::TableRowCells,
+                    self.span(line),
+                    "this line continues the row above: a raw line break splits the row",
+                )
+                .with_note("it was read as the rest of the row's last cell; use `<br>` for a line break in a cell"),
+            );
+        }
+        let table = &Table {
+            rows,
+            ..table.clone()
+        };
         for row in &table.rows {
             if row.source_cells != headers.len() && row.source_cells > 0 {
                 let message = format!(
@@ -539,7 +554,7 @@ impl Reader<'_> {
                     headers.len()
                 );
                 let hint = if row.source_cells > headers.len() {
-                    "an unescaped `|` inside a cell splits it: write `\\|`"
+                    "an unescaped `|` inside a cell splits it: write `\\|`; the extra cells were read as part of the last one"
                 } else {
                     "missing cells were read as empty"
                 };
@@ -714,6 +729,17 @@ impl Reader<'_> {
     }
 
     fn code(&mut self, code: &CodeBlock, annotation: Option<Annotation>) {
+        if code.unclosed {
+            let line_end = code.span.start + 3;
+            self.diags.push(
+                Diagnostic::new(
+                    Code::FenceUnclosed,
+                    self.span(code.span.start..line_end),
+                    "this code block is never closed: it swallows the page up to the next fence",
+                )
+                .with_note("docgen ended it where the Markdown resumes; add the closing ```"),
+            );
+        }
         let block_type = annotation
             .as_ref()
             .and_then(|a| a.block_type.clone())
@@ -767,6 +793,16 @@ impl Reader<'_> {
             );
         }
         for line in lines {
+            if let Some(note) = &line.repair {
+                self.diags.report(
+                    Code::HttpLineRepaired,
+                    self.span(code.page_range(line.range.clone())),
+                    format!(
+                        "`{}`: {note}",
+                        shorten(code.text[line.range.clone()].trim())
+                    ),
+                );
+            }
             let path = urlpath::normalise(&line.target);
             self.facts.request_lines.push(RequestLine {
                 method: line.method,
@@ -779,7 +815,7 @@ impl Reader<'_> {
     fn example(&mut self, code: &CodeBlock, annotation: Option<Annotation>, block_type: &str) {
         let trimmed = code.text.trim_start();
         let bare_json = trimmed.starts_with('{') || trimmed.starts_with('[');
-        let (kind, headers, body_range) = match http::message(&code.text) {
+        let (kind, headers, body_range, repairs) = match http::message(&code.text) {
             Some(Message::Request(r)) => (
                 ExampleKind::Request {
                     method: r.line.method.clone(),
@@ -788,6 +824,7 @@ impl Reader<'_> {
                 },
                 r.headers,
                 r.body.map(|b| b.range),
+                r.repairs,
             ),
             Some(Message::Response(r)) => (
                 ExampleKind::Response {
@@ -796,6 +833,7 @@ impl Reader<'_> {
                 },
                 r.headers,
                 r.body.map(|b| b.range),
+                r.repairs,
             ),
             // A response annotation over a bare JSON block: the body alone.
             None if block_type == "response" && bare_json => {
@@ -807,10 +845,24 @@ impl Reader<'_> {
                     },
                     Vec::new(),
                     Some(start..code.text.trim_end().len()),
+                    Vec::new(),
                 )
             }
             None => return,
         };
+        for (range, note) in repairs {
+            let line = code.text[range.clone()]
+                .lines()
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_owned();
+            self.diags.report(
+                Code::HttpLineRepaired,
+                self.span(code.page_range(range)),
+                format!("`{}`: {note}", shorten(&line)),
+            );
+        }
         let json_content = headers
             .iter()
             .find(|h| h.name.eq_ignore_ascii_case("content-type"))
@@ -959,6 +1011,37 @@ fn doc_type_words(doc_type: &DocType) -> &'static str {
         DocType::Enum => "an enum type (enumPageType)",
         DocType::Conceptual => "a concept (conceptualPageType)",
     }
+}
+
+/// Rows split by a raw line break: a one-cell line after a row is the rest of
+/// that row's last cell (`|x|Int32|Between 1 and` + `10.|`). The joined row keeps
+/// the width of the first part; the break is reported.
+fn join_continuations(table: &Table, width: usize) -> (Vec<super::blocks::Row>, Vec<Range<usize>>) {
+    let mut rows: Vec<super::blocks::Row> = Vec::with_capacity(table.rows.len());
+    let mut breaks = Vec::new();
+    for row in &table.rows {
+        let continuation = width > 1 && row.source_cells == 1 && !row.leading_pipe;
+        match rows.last_mut() {
+            Some(previous) if continuation && previous.leading_pipe => {
+                if let (Some(last), Some(more)) = (previous.cells.last_mut(), row.cells.first()) {
+                    let shift = last.text.len() + 1;
+                    last.text.push(' ');
+                    last.text.push_str(&more.text);
+                    last.links.extend(more.links.iter().cloned());
+                    last.codes.extend(
+                        more.codes
+                            .iter()
+                            .map(|(at, code)| (at + shift, code.clone())),
+                    );
+                    last.span.end = more.span.end.max(last.span.end);
+                }
+                previous.span.end = row.span.end;
+                breaks.push(row.span.clone());
+            }
+            _ => rows.push(row.clone()),
+        }
+    }
+    (rows, breaks)
 }
 
 /// Whether a prose paragraph before the first section is the page's summary.

@@ -13,11 +13,63 @@ pub fn is_method(word: &str) -> bool {
     )
 }
 
-/// Whether `line` is a response status line (`HTTP/1.1 201 Created`).
+/// Whether `line` is a response status line (`HTTP/1.1 201 Created`, or the
+/// `HTTP code: 201 Created` some pages write instead).
 pub fn is_status_line(line: &str) -> bool {
-    let line = line.trim_start();
-    line.get(..5)
+    status_of(line).is_some()
+}
+
+/// The status of a status line, and a repair note when it was not well formed.
+fn status_of(line: &str) -> Option<(u16, Option<String>)> {
+    let line = line.trim();
+    let (rest, repair) = if line
+        .get(..5)
         .is_some_and(|p| p.eq_ignore_ascii_case("HTTP/"))
+    {
+        (line.split_once(char::is_whitespace)?.1, None)
+    } else if line
+        .get(..10)
+        .is_some_and(|p| p.eq_ignore_ascii_case("HTTP code:"))
+    {
+        (
+            &line[10..],
+            Some("`HTTP code:` is not a status line; read as `HTTP/1.1`".to_owned()),
+        )
+    } else {
+        return None;
+    };
+    let code = rest.split_whitespace().next()?.parse::<u16>().ok()?;
+    (100..600).contains(&code).then_some((code, repair))
+}
+
+/// End of the JSON value starting at `start` (brackets balanced outside strings).
+pub fn json_end(text: &str, start: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    for (i, c) in text.get(start..)?.char_indices() {
+        if let Some(q) = quote {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                _ if c == q => quote = None,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' | '\'' => quote = Some(c),
+            '{' | '[' => depth += 1,
+            '}' | ']' => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    return Some(start + i + 1);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 /// A request line: `METHOD target`.
@@ -31,6 +83,8 @@ pub struct RequestLine {
     pub range: Range<usize>,
     /// Range of the target in the block text.
     pub target_range: Range<usize>,
+    /// A defect of the line that was read past, in a doc writer's words.
+    pub repair: Option<String>,
 }
 
 /// A line of an HTTP block that is not a request line, header, body or blank.
@@ -47,8 +101,13 @@ pub struct InvalidLine {
 /// Tolerates a missing space after the method (`DELETE/identity/…`) and a
 /// trailing protocol (`GET /me HTTP/1.1`).
 pub fn request_line(line: &str, range: Range<usize>) -> Result<RequestLine, String> {
-    let lead = line.len() - line.trim_start().len();
-    let trimmed = line.trim();
+    // A `+` left from a diff (`+GET https://…`) is not part of the line.
+    let without_plus = line
+        .trim_start()
+        .strip_prefix('+')
+        .unwrap_or(line.trim_start());
+    let lead = line.len() - without_plus.len();
+    let trimmed = without_plus.trim();
     let method_len = trimmed
         .find(|c: char| !c.is_ascii_alphabetic())
         .unwrap_or(trimmed.len());
@@ -75,11 +134,19 @@ pub fn request_line(line: &str, range: Range<usize>) -> Result<RequestLine, Stri
         return Err(format!("`{target}` is not a URL or path"));
     }
     let target_start = range.start + lead + method_len + target_lead;
+    let repair = if line.trim_start().starts_with('+') {
+        Some(format!("the stray `+` before `{method}` was ignored"))
+    } else if target_lead == 0 {
+        Some(format!("a space is missing after `{method}`"))
+    } else {
+        None
+    };
     Ok(RequestLine {
         method: method.to_owned(),
         target: target.to_owned(),
         range: range.start + lead..range.start + lead + trimmed.len(),
         target_range: target_start..target_start + target.len(),
+        repair,
     })
 }
 
@@ -152,6 +219,8 @@ pub struct Request {
     pub headers: Vec<Header>,
     /// The body, when there is one.
     pub body: Option<Body>,
+    /// Defects read past: (range in the block text, note).
+    pub repairs: Vec<(Range<usize>, String)>,
 }
 
 /// An example response.
@@ -165,6 +234,8 @@ pub struct Response {
     pub headers: Vec<Header>,
     /// The body, when there is one.
     pub body: Option<Body>,
+    /// Defects read past: (range in the block text, note).
+    pub repairs: Vec<(Range<usize>, String)>,
 }
 
 /// An HTTP message in an example block.
@@ -180,15 +251,19 @@ pub enum Message {
 pub fn message(text: &str) -> Option<Message> {
     let mut lines = LineIter::new(text);
     let (first, first_range) = lines.by_ref().find(|(l, _)| !l.trim().is_empty())?;
-    let start = if is_status_line(first) {
-        let status_range = first_range;
-        let status = first
-            .split_whitespace()
-            .nth(1)
-            .and_then(|code| code.parse::<u16>().ok())?;
-        Some(Start::Status(status, status_range))
+    let mut repairs = Vec::new();
+    let start = if let Some((status, repair)) = status_of(first) {
+        if let Some(note) = repair {
+            repairs.push((first_range.clone(), note));
+        }
+        Some(Start::Status(status, first_range))
     } else {
-        request_line(first, first_range).ok().map(Start::Line)
+        request_line(first, first_range).ok().map(|line| {
+            if let Some(note) = &line.repair {
+                repairs.push((line.range.clone(), note.clone()));
+            }
+            Start::Line(line)
+        })
     }?;
     let mut headers = Vec::new();
     let mut body = None;
@@ -206,7 +281,23 @@ pub fn message(text: &str) -> Option<Message> {
             }
             continue;
         }
-        let end = text.trim_end().len().max(range.start);
+        let mut end = text.trim_end().len().max(range.start);
+        // A JSON body ends where its value does; a line after it (a second
+        // request line, stray text) is not part of it.
+        if trimmed.starts_with(['{', '[']) {
+            let value_start = range.start + (line.len() - line.trim_start().len());
+            if let Some(value_end) = json_end(text, value_start) {
+                let after = &text[value_end..];
+                if !after.trim().is_empty() {
+                    let rest = value_end + (after.len() - after.trim_start().len());
+                    repairs.push((
+                        rest..text.trim_end().len(),
+                        "text after the JSON body was ignored".to_owned(),
+                    ));
+                    end = value_end;
+                }
+            }
+        }
         body = Some(Body {
             range: range.start..end,
         });
@@ -218,11 +309,13 @@ pub fn message(text: &str) -> Option<Message> {
             status_range,
             headers,
             body,
+            repairs,
         }),
         Start::Line(line) => Message::Request(Request {
             line,
             headers,
             body,
+            repairs,
         }),
     })
 }

@@ -25,6 +25,7 @@ pub fn read_blocks(text: &str, body: Range<usize>) -> Vec<Block> {
         Some(&mut keep_broken),
     );
     let mut reader = Reader {
+        full: text,
         source,
         base,
         blocks: Vec::new(),
@@ -41,6 +42,8 @@ pub fn read_blocks(text: &str, body: Range<usize>) -> Vec<Block> {
 }
 
 struct Reader<'s> {
+    /// The whole page, for reading a part of it again.
+    full: &'s str,
     source: &'s str,
     base: usize,
     blocks: Vec<Block>,
@@ -192,10 +195,28 @@ impl Reader<'_> {
                 }
             }
             TagEnd::TableRow => {
-                if let (Some(mut row), Some(table)) = (self.row.take(), &mut self.table) {
-                    row.source_cells = count_source_cells(&self.source[range]);
-                    // pulldown-cmark pads short rows; keep the width of the header.
-                    row.cells.truncate(table.header.len());
+                let Some(mut row) = self.row.take() else {
+                    return;
+                };
+                let width = self.table.as_ref().map_or(0, |t| t.header.len());
+                let raw = &self.source[range.clone()];
+                let cells = cell_ranges(raw.trim_end());
+                row.source_cells = cells.len();
+                row.leading_pipe = raw.trim_start().starts_with('|');
+                // pulldown-cmark pads short rows; keep the width of the header.
+                row.cells.truncate(width);
+                // An unescaped `|` splits the last cell, and pulldown-cmark drops
+                // what follows: read the last column again, from the raw row.
+                if width > 0 && cells.len() > width && row.cells.len() == width {
+                    let start = range.start + self.base + cells[width - 1].start;
+                    let end = range.start + self.base + cells[cells.len() - 1].end;
+                    if let Some(Block::Paragraph(inline)) =
+                        read_blocks(self.full, start..end).into_iter().next()
+                    {
+                        row.cells[width - 1] = inline;
+                    }
+                }
+                if let Some(table) = &mut self.table {
                     table.rows.push(row);
                 }
             }
@@ -206,7 +227,7 @@ impl Reader<'_> {
             }
             TagEnd::CodeBlock => {
                 if let Some(code) = self.code.take() {
-                    self.blocks.push(Block::Code(code));
+                    self.close_code(code);
                 }
             }
             TagEnd::Link | TagEnd::Image => {
@@ -219,6 +240,35 @@ impl Reader<'_> {
                 }
             }
             _ => {}
+        }
+    }
+
+    /// Pushes a code block. An HTTP or JSON block whose fence was never closed
+    /// swallows the Markdown after it, up to the next bare fence; a heading or
+    /// another fence inside it marks where the author meant it to end, and what
+    /// follows is read again as Markdown.
+    fn close_code(&mut self, mut code: CodeBlock) {
+        let http_or_json = matches!(
+            code.info.to_ascii_lowercase().as_str(),
+            "http" | "json" | "msgraph-interactive" | ""
+        );
+        let cut = if http_or_json {
+            structure_line(&code.text)
+        } else {
+            None
+        };
+        let Some(cut) = cut else {
+            self.blocks.push(Block::Code(code));
+            return;
+        };
+        let rest = code.page_offset(cut)..code.page_offset(code.text.len());
+        code.text.truncate(cut);
+        code.pieces.retain(|(t, _)| *t < cut);
+        code.unclosed = true;
+        code.span.end = rest.start;
+        self.blocks.push(Block::Code(code));
+        if rest.start < rest.end {
+            self.blocks.extend(read_blocks(self.full, rest));
         }
     }
 
@@ -258,24 +308,71 @@ fn heading_level(level: HeadingLevel) -> u8 {
     }
 }
 
-/// Cells in a raw table row: unescaped pipes outside code spans, minus the outer ones.
-fn count_source_cells(row: &str) -> usize {
-    let row = row.trim();
-    let mut pipes: usize = 0;
+/// Offset of the first line of `text` that is Markdown structure, not code:
+/// a fence, a heading, an HTML comment.
+fn structure_line(text: &str) -> Option<usize> {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let t = line.trim_start();
+        let heading = t.starts_with('#') && t.trim_start_matches('#').starts_with(' ');
+        if t.starts_with("```") || t.starts_with("~~~") || t.starts_with("<!--") || heading {
+            return Some(offset);
+        }
+        offset += line.len();
+    }
+    None
+}
+
+/// The cells of a raw table row (ranges relative to `row`): split at unescaped
+/// pipes outside code spans, outer pipes dropped, cells trimmed.
+fn cell_ranges(row: &str) -> Vec<Range<usize>> {
+    let mut bounds = vec![0];
     let mut in_code = false;
     let mut escaped = false;
-    for c in row.chars() {
+    for (i, c) in row.char_indices() {
         match c {
             _ if escaped => escaped = false,
             '\\' => escaped = true,
             '`' => in_code = !in_code,
-            '|' if !in_code => pipes += 1,
+            '|' if !in_code => bounds.push(i),
             _ => {}
         }
     }
-    let leading = usize::from(row.starts_with('|'));
-    let trailing = usize::from(row.len() > 1 && row.ends_with('|') && !row.ends_with("\\|"));
-    (pipes + 1).saturating_sub(leading + trailing)
+    bounds.push(row.len());
+    let mut cells: Vec<Range<usize>> = bounds
+        .windows(2)
+        .map(|w| {
+            let start = if w[0] == 0 && !row.starts_with('|') {
+                0
+            } else {
+                w[0] + 1
+            };
+            start.min(w[1])..w[1]
+        })
+        .collect();
+    // Outer pipes leave empty first and last pieces.
+    if row.trim_start().starts_with('|')
+        && cells
+            .first()
+            .is_some_and(|c| row[c.clone()].trim().is_empty())
+    {
+        cells.remove(0);
+    }
+    if row.trim_end().ends_with('|')
+        && cells
+            .last()
+            .is_some_and(|c| row[c.clone()].trim().is_empty())
+    {
+        cells.pop();
+    }
+    cells
+        .into_iter()
+        .map(|c| {
+            let text = &row[c.clone()];
+            let lead = text.len() - text.trim_start().len();
+            c.start + lead..c.start + lead + text.trim().len()
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@
 use std::ops::Range;
 
 use super::blocks::{Block, CodeBlock, Inline, Row, Table};
-use super::http::{is_method, is_status_line};
+use super::http::{is_method, is_status_line, json_end};
 
 /// Whether `text` looks like a page without Markdown structure.
 pub fn looks_plain(text: &str) -> bool {
@@ -142,6 +142,7 @@ pub fn read_blocks(text: &str, body: Range<usize>) -> Vec<Block> {
                 text: text[span.clone()].to_owned(),
                 pieces: vec![(0, span.start)],
                 span,
+                unclosed: false,
             }));
             i += 1;
             continue;
@@ -215,36 +216,6 @@ fn starts_http(line: &str) -> bool {
     }
 }
 
-/// End offset of the JSON value starting at `start` (brackets balanced outside strings).
-fn json_end(text: &str, start: usize) -> Option<usize> {
-    let mut depth = 0usize;
-    let mut in_string = false;
-    let mut escaped = false;
-    for (i, c) in text[start..].char_indices() {
-        if in_string {
-            match c {
-                _ if escaped => escaped = false,
-                '\\' => escaped = true,
-                '"' => in_string = false,
-                _ => {}
-            }
-            continue;
-        }
-        match c {
-            '"' => in_string = true,
-            '{' | '[' => depth += 1,
-            '}' | ']' => {
-                depth = depth.checked_sub(1)?;
-                if depth == 0 {
-                    return Some(start + i + 1);
-                }
-            }
-            _ => {}
-        }
-    }
-    None
-}
-
 fn inline_of(text: &str, span: Range<usize>) -> Inline {
     // Newlines become spaces: same length, so offsets still map.
     Inline::plain(text[span.clone()].replace('\n', " "), span)
@@ -264,6 +235,7 @@ fn table_of(text: &str, para: &Paragraph) -> Option<Table> {
             let cells = split_row(text, line.clone(), *columns);
             Row {
                 source_cells: cells.len(),
+                leading_pipe: false,
                 cells,
                 span: line.clone(),
             }

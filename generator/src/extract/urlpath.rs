@@ -275,34 +275,27 @@ fn placeholder(text: &str) -> Option<String> {
     (!inner.is_empty() && !inner.contains(['{', '}', '/'])).then(|| inner.to_owned())
 }
 
-/// The names of every placeholder in a path, in order, without duplicates.
-pub fn params(segments: &[Segment]) -> Vec<String> {
-    let mut names: Vec<String> = Vec::new();
-    let mut add = |name: String| {
-        if !names.contains(&name) {
-            names.push(name);
-        }
-    };
+/// The name of each placeholder of a path, in path order (one per occurrence).
+///
+/// A function argument is named by the argument, not by its placeholder:
+/// `resizedRange(deltaRows={n}, deltaColumns={n})` takes `deltaRows` and
+/// `deltaColumns`, two values.
+pub fn param_occurrences(segments: &[Segment]) -> Vec<String> {
+    let mut names = Vec::new();
     for seg in segments {
         match seg {
-            Segment::Param { name } => add(name.clone()),
+            Segment::Param { name } => names.push(name.clone()),
             Segment::Function { args, .. } => {
-                for (_, value) in args {
-                    if let Some(name) = placeholder(value) {
-                        add(name);
+                for (arg, value) in args {
+                    if placeholder(value).is_some() {
+                        names.push(arg.clone());
                     }
                 }
             }
-            Segment::Key { key, .. } => {
-                if let Some(name) = placeholder(key) {
-                    add(name);
-                }
-            }
+            Segment::Key { key, .. } => names.extend(placeholder(key)),
             Segment::DrivePath { root, path } => {
                 for part in std::iter::once(root.as_str()).chain(path.split('/')) {
-                    if let Some(name) = placeholder(part) {
-                        add(name);
-                    }
+                    names.extend(placeholder(part));
                 }
             }
             Segment::Literal { .. }
@@ -310,6 +303,17 @@ pub fn params(segments: &[Segment]) -> Vec<String> {
             | Segment::Ref
             | Segment::Value
             | Segment::Count => {}
+        }
+    }
+    names
+}
+
+/// The names of the placeholders of a path, in order, without duplicates.
+pub fn params(segments: &[Segment]) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for name in param_occurrences(segments) {
+        if !names.contains(&name) {
+            names.push(name);
         }
     }
     names
@@ -404,6 +408,8 @@ mod tests {
             ]
         );
         assert_eq!(params(&segs), ["item-path", "id", "address"]);
+        let twice = segments("/a/resizedRange(deltaRows={n}, deltaColumns={n})");
+        assert_eq!(param_occurrences(&twice), ["deltaRows", "deltaColumns"]);
         assert_eq!(
             segments("/worksheets('Sheet1')/resizedRange(deltaRows={n}, deltaColumns={m})"),
             vec![

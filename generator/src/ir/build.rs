@@ -105,7 +105,7 @@ fn report_empty_pages(
     let unreadable: std::collections::HashSet<_> = diags
         .as_slice()
         .iter()
-        .filter(|d| d.code == Code::ReadFailed)
+        .filter(|d| matches!(d.code, Code::ReadFailed | Code::PageDuplicate))
         .map(|d| d.span.file)
         .collect();
     for (i, page) in pages.iter().enumerate() {

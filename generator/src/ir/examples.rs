@@ -161,6 +161,29 @@ fn attach_page(
                         truncated: example.annotation.as_ref().is_some_and(|a| a.truncated),
                         source: Span::new(page.file, line.clone()),
                     };
+                    // `"name": [a, b, …]`: one response answers every request it names.
+                    let names: &[String] = example.annotation.as_ref().map_or(&[], |a| &a.names);
+                    if names.len() > 1 {
+                        let mut answered = false;
+                        for (operation, _) in ops.iter_mut() {
+                            for pair in &mut operation.examples {
+                                let named = pair
+                                    .request
+                                    .as_ref()
+                                    .and_then(|r| r.name.as_ref())
+                                    .is_some_and(|n| names.contains(n));
+                                if named && pair.response.is_none() {
+                                    pair.response = Some(response.clone());
+                                    answered = true;
+                                }
+                            }
+                        }
+                        if answered {
+                            current = None;
+                            continue;
+                        }
+                    }
+                    let operation = &mut ops[op].0;
                     match operation.examples.last_mut() {
                         Some(pair) if pair.response.is_none() && current.is_some() => {
                             pair.response = Some(response);

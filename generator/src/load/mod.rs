@@ -109,6 +109,29 @@ pub fn discover(roots: &[PathBuf]) -> Result<Vec<Entry>, LoadError> {
     Ok(entries)
 }
 
+/// Files that are a `.md.txt` copy of a `.md` page read alongside them, with
+/// the page they copy.
+pub fn twins(sources: &SourceMap) -> std::collections::HashMap<FileId, String> {
+    let pages: std::collections::HashSet<String> = sources
+        .iter()
+        .map(|(_, f)| f.rel_path.to_ascii_lowercase())
+        .collect();
+    sources
+        .iter()
+        .filter_map(|(id, f)| {
+            let original = f.rel_path.strip_suffix(".txt")?;
+            (original.to_ascii_lowercase().ends_with(".md")
+                && pages.contains(&original.to_ascii_lowercase()))
+            .then(|| {
+                (
+                    id,
+                    original.rsplit('/').next().unwrap_or(original).to_owned(),
+                )
+            })
+        })
+        .collect()
+}
+
 /// Reads every entry (in parallel) into a source map, in entry order.
 pub fn read(entries: &[Entry]) -> (SourceMap, Diagnostics) {
     let read: Vec<(SourceFile, Option<String>, bool)> = entries
