@@ -238,6 +238,11 @@ fn body_of(body: &facts::ExampleBody) -> ExampleBody {
         raw: body.raw.clone(),
         json: body.json.clone(),
         strict: body.json.as_ref().is_some_and(|p| p.defect.is_none()),
+        defect: body
+            .json
+            .as_ref()
+            .and_then(|p| p.defect.as_ref().map(|d| d.message.clone()))
+            .or_else(|| body.json_error.clone()),
     }
 }
 

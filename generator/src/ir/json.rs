@@ -131,6 +131,7 @@ fn body_json(body: &Option<ExampleBody>) -> Value {
         Some(b) => json!({
             "json": b.value(),
             "strict": b.strict,
+            "defect": b.defect,
             "raw": if b.json.is_none() { Some(b.raw.as_ref()) } else { None },
         }),
     }

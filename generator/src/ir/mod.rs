@@ -324,6 +324,8 @@ pub struct ExampleBody {
     pub json: Option<std::sync::Arc<crate::extract::json::Parsed>>,
     /// Whether the text was strict JSON.
     pub strict: bool,
+    /// Why the text is not strict JSON (read leniently) or could not be read at all.
+    pub defect: Option<String>,
 }
 
 impl ExampleBody {
