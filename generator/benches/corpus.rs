@@ -11,7 +11,11 @@ use std::time::{Duration, Instant};
 use pulldown_cmark::{Options, Parser};
 use rayon::prelude::*;
 
-const RUNS: usize = 7;
+const RUNS: usize = 11;
+
+/// The allocator the `docgen` binary uses.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn corpus() -> PathBuf {
     std::env::var_os("GRAPH_DOCS")
@@ -21,19 +25,19 @@ fn corpus() -> PathBuf {
         })
 }
 
-/// Median time to produce `f`'s result; the result is dropped outside the timing.
-fn median<T>(mut f: impl FnMut() -> T, measure: impl Fn(&T) -> usize) -> (Duration, usize) {
-    let mut times = Vec::with_capacity(RUNS);
-    let mut out = 0;
-    for _ in 0..RUNS {
-        let start = Instant::now();
-        let result = std::hint::black_box(f());
-        times.push(start.elapsed());
-        out = measure(&result);
-        drop(result);
-    }
+/// Times `f` once; its result is measured and dropped outside the timing.
+fn time<T>(f: impl FnOnce() -> T, measure: impl Fn(&T) -> usize) -> (Duration, usize) {
+    let start = Instant::now();
+    let result = std::hint::black_box(f());
+    let elapsed = start.elapsed();
+    let n = measure(&result);
+    drop(result);
+    (elapsed, n)
+}
+
+fn median(mut times: Vec<Duration>) -> Duration {
     times.sort();
-    (times[RUNS / 2], out)
+    times[times.len() / 2]
 }
 
 /// Read every file and run pulldown-cmark over it: the cost of merely looking.
@@ -84,25 +88,39 @@ fn main() {
         rayon::current_num_threads()
     );
 
-    let (bare, events) = median(|| bare_pass(&files), |n| *n);
-    let (bare_par, _) = median(|| bare_pass_parallel(&files), |n| *n);
-    let (ir, types) = median(
-        || docgen::read_docs(std::slice::from_ref(&root)).expect("reads"),
-        |docs| docs.ir.types.len() + docs.ir.operations.len(),
-    );
-    let ir_peak = peak_memory_mib();
+    // The stages take turns, run after run, so that noise from the machine
+    // falls on all of them alike.
     let out = tempfile::tempdir().expect("tempdir");
-    let (full, files_written) = median(
-        || {
-            docgen::Config::new()
-                .docs(&root)
-                .out_dir(out.path().join("sdk"))
-                .crate_name("graph-v1")
-                .generate()
-                .expect("generates")
-        },
-        |generated| generated.emitted.files.len(),
-    );
+    let (mut bare, mut bare_par, mut ir, mut full) = (vec![], vec![], vec![], vec![]);
+    let (mut events, mut types, mut files_written) = (0, 0, 0);
+    let mut ir_peak = None;
+    for _ in 0..RUNS {
+        let (t, n) = time(|| bare_pass(&files), |n| *n);
+        bare.push(t);
+        events = n;
+        bare_par.push(time(|| bare_pass_parallel(&files), |n| *n).0);
+        let (t, n) = time(
+            || docgen::read_docs(std::slice::from_ref(&root)).expect("reads"),
+            |docs| docs.ir.types.len() + docs.ir.operations.len(),
+        );
+        ir.push(t);
+        types = n;
+        ir_peak = ir_peak.or_else(peak_memory_mib);
+        let (t, n) = time(
+            || {
+                docgen::Config::new()
+                    .docs(&root)
+                    .out_dir(out.path().join("sdk"))
+                    .crate_name("graph-v1")
+                    .generate()
+                    .expect("generates")
+            },
+            |generated| generated.emitted.files.len(),
+        );
+        full.push(t);
+        files_written = n;
+    }
+    let (bare, bare_par, ir, full) = (median(bare), median(bare_par), median(ir), median(full));
     let full_peak = peak_memory_mib();
 
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;

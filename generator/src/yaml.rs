@@ -18,31 +18,85 @@ pub struct YamlError {
 /// Parses front matter into its scalar keys. Nested values are skipped: no
 /// front matter key docgen uses holds one.
 pub fn parse_scalars(text: &str) -> Result<BTreeMap<String, String>, YamlError> {
-    let value: serde_norway::Value = serde_norway::from_str(text).map_err(|e| YamlError {
-        message: strip_location(&e.to_string()),
-        offset: e.location().map(|l| l.index()),
-    })?;
-    let mut out = BTreeMap::new();
-    if let serde_norway::Value::Mapping(map) = value {
-        for (key, value) in map {
-            let Some(key) = scalar(&key) else { continue };
-            if let Some(value) = scalar(&value) {
-                out.insert(key, value);
-            }
-        }
-    }
-    Ok(out)
+    // Straight into a map of scalars: no intermediate YAML value tree.
+    let map: BTreeMap<Scalar, Scalar> = serde_norway::from_str::<Option<_>>(text)
+        .map_err(|e| YamlError {
+            message: strip_location(&e.to_string()),
+            offset: e.location().map(|l| l.index()),
+        })?
+        .unwrap_or_default();
+    Ok(map
+        .into_iter()
+        .filter_map(|(k, v)| Some((k.0?, v.0?)))
+        .collect())
 }
 
-fn scalar(value: &serde_norway::Value) -> Option<String> {
-    match value {
-        serde_norway::Value::String(s) => Some(s.clone()),
-        serde_norway::Value::Bool(b) => Some(b.to_string()),
-        serde_norway::Value::Number(n) => Some(n.to_string()),
-        serde_norway::Value::Tagged(tagged) => scalar(&tagged.value),
-        serde_norway::Value::Null
-        | serde_norway::Value::Sequence(_)
-        | serde_norway::Value::Mapping(_) => None,
+/// A YAML scalar as text; `None` for sequences, mappings and nulls.
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
+struct Scalar(Option<String>);
+
+impl<'de> serde::Deserialize<'de> for Scalar {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(ScalarVisitor)
+    }
+}
+
+struct ScalarVisitor;
+
+impl<'de> serde::de::Visitor<'de> for ScalarVisitor {
+    type Value = Scalar;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("any YAML value")
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Scalar, E> {
+        Ok(Scalar(Some(v.to_owned())))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Scalar, E> {
+        Ok(Scalar(Some(v)))
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Scalar, E> {
+        Ok(Scalar(Some(v.to_string())))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Scalar, E> {
+        Ok(Scalar(Some(v.to_string())))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Scalar, E> {
+        Ok(Scalar(Some(v.to_string())))
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<Scalar, E> {
+        Ok(Scalar(Some(v.to_string())))
+    }
+
+    fn visit_unit<E>(self) -> Result<Scalar, E> {
+        Ok(Scalar(None))
+    }
+
+    fn visit_none<E>(self) -> Result<Scalar, E> {
+        Ok(Scalar(None))
+    }
+
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Scalar, D::Error> {
+        serde::Deserialize::deserialize(d)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Scalar, A::Error> {
+        while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+        Ok(Scalar(None))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Scalar, A::Error> {
+        while map
+            .next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?
+            .is_some()
+        {}
+        Ok(Scalar(None))
     }
 }
 

@@ -531,8 +531,8 @@ impl Reader<'_> {
             .map(|h| h.trimmed().to_ascii_lowercase())
             .collect();
         let first = headers.first().map(String::as_str).unwrap_or("");
-        let (rows, breaks) = join_continuations(table, headers.len());
-        for line in breaks {
+        let joined = join_continuations(table, headers.len());
+        for line in joined.iter().flat_map(|(_, breaks)| breaks.iter().cloned()) {
             self.diags.push(
                 Diagnostic::new(
                     Code::TableRowCells,
@@ -542,9 +542,17 @@ impl Reader<'_> {
                 .with_note("it was read as the rest of the row's last cell; use `<br>` for a line break in a cell"),
             );
         }
-        let table = &Table {
-            rows,
-            ..table.clone()
+        let rebuilt;
+        let table = match joined {
+            Some((rows, _)) => {
+                rebuilt = Table {
+                    header: table.header.clone(),
+                    rows,
+                    span: table.span.clone(),
+                };
+                &rebuilt
+            }
+            None => table,
         };
         for row in &table.rows {
             if row.source_cells != headers.len() && row.source_cells > 0 {
@@ -1016,7 +1024,19 @@ fn doc_type_words(doc_type: &DocType) -> &'static str {
 /// Rows split by a raw line break: a one-cell line after a row is the rest of
 /// that row's last cell (`|x|Int32|Between 1 and` + `10.|`). The joined row keeps
 /// the width of the first part; the break is reported.
-fn join_continuations(table: &Table, width: usize) -> (Vec<super::blocks::Row>, Vec<Range<usize>>) {
+fn join_continuations(
+    table: &Table,
+    width: usize,
+) -> Option<(Vec<super::blocks::Row>, Vec<Range<usize>>)> {
+    // The common case, a table without broken rows, is used as it is.
+    if width < 2
+        || table
+            .rows
+            .iter()
+            .all(|r| r.leading_pipe || r.source_cells != 1)
+    {
+        return None;
+    }
     let mut rows: Vec<super::blocks::Row> = Vec::with_capacity(table.rows.len());
     let mut breaks = Vec::new();
     for row in &table.rows {
@@ -1041,7 +1061,7 @@ fn join_continuations(table: &Table, width: usize) -> (Vec<super::blocks::Row>, 
             _ => rows.push(row.clone()),
         }
     }
-    (rows, breaks)
+    Some((rows, breaks))
 }
 
 /// Whether a prose paragraph before the first section is the page's summary.
