@@ -251,7 +251,8 @@ fn lower_first(name: &str) -> String {
     }
 }
 
-fn starts_with_word(title: &str, words: &[&str]) -> bool {
+/// Whether the title's first word is one of `words` (lower case).
+pub(super) fn starts_with_word(title: &str, words: &[&str]) -> bool {
     let first = title
         .split_whitespace()
         .next()

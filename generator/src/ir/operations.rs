@@ -241,7 +241,7 @@ fn request_body(
         || page
             .title
             .as_ref()
-            .is_some_and(|(t, _)| starts_with_any(t, &["create", "add", "post"]));
+            .is_some_and(|(t, _)| super::naming::starts_with_word(t, &["create", "add", "post"]));
     let table = page
         .property_tables
         .iter()
@@ -266,15 +266,6 @@ fn request_body(
         })
         .collect();
     Some(RequestBody::Parameters(parameters))
-}
-
-fn starts_with_any(title: &str, words: &[&str]) -> bool {
-    let first = title
-        .split_whitespace()
-        .next()
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    words.contains(&first.as_str())
 }
 
 /// The resource an update or create sends: the (single) response type, or the
