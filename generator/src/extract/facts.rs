@@ -572,7 +572,19 @@ impl Reader<'_> {
                 );
             }
         }
-        if first.starts_with("permission") || self.nearest == Section::Permissions {
+        // The heading decides first: a Properties table with a Methods-style
+        // header is still a Properties table.
+        let property_section = matches!(
+            self.nearest,
+            Section::Properties
+                | Section::Relationships
+                | Section::RequestBody
+                | Section::Parameters
+                | Section::QueryOptions
+        );
+        if !property_section
+            && (first.starts_with("permission") || self.nearest == Section::Permissions)
+        {
             for row in &table.rows {
                 if let [kind, perms, ..] = row.cells.as_slice() {
                     self.facts
@@ -582,7 +594,7 @@ impl Reader<'_> {
             }
             return;
         }
-        if first == "method" || self.nearest == Section::Methods {
+        if !property_section && (first == "method" || self.nearest == Section::Methods) {
             self.facts.has_methods_table = true;
             return;
         }

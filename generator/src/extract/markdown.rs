@@ -13,7 +13,10 @@ use super::blocks::{Block, CodeBlock, Inline, Link, Row, Table};
 /// Reads the Markdown in `text[body]` into blocks (offsets are page offsets).
 pub fn read_blocks(text: &str, body: Range<usize>) -> Vec<Block> {
     let base = body.start;
-    let source = &text[body];
+    // Tabs in a table's delimiter row stop pulldown-cmark from seeing a table;
+    // GitHub renders them. Spaces instead keep every offset.
+    let untabbed = untab_tables(&text[body.clone()]);
+    let source = untabbed.as_deref().unwrap_or(&text[body]);
     // A reference link with no definition (`[identitySet][]`) is kept as a link
     // with an empty destination, so type cells can still read its text.
     let mut keep_broken = |_: pulldown_cmark::BrokenLink<'_>| -> Option<(CowStr<'_>, CowStr<'_>)> {
@@ -308,6 +311,22 @@ fn heading_level(level: HeadingLevel) -> u8 {
     }
 }
 
+/// `text` with tabs in pipe-table lines turned into spaces, when it has any.
+fn untab_tables(text: &str) -> Option<String> {
+    if !text.contains('\t') {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        if line.trim_start().starts_with('|') {
+            out.extend(line.chars().map(|c| if c == '\t' { ' ' } else { c }));
+        } else {
+            out.push_str(line);
+        }
+    }
+    Some(out)
+}
+
 /// Offset of the first line of `text` that is Markdown structure, not code:
 /// a fence, a heading, an HTML comment.
 fn structure_line(text: &str) -> Option<usize> {
@@ -418,6 +437,16 @@ mod tests {
         assert_eq!(t.rows[1].source_cells, 2);
         assert_eq!(t.rows[2].source_cells, 4);
         assert_eq!(&text[t.rows[0].span.clone()], "|a|[identitySet][]|x<br>y|");
+    }
+
+    #[test]
+    fn tables_with_tabs_are_tables() {
+        let text = "| Property\t| Type |\n| ---\t\t|---\t|\n| id\t\t| String |\n";
+        let b = blocks(text);
+        let Block::Table(t) = &b[0] else {
+            panic!("{b:?}")
+        };
+        assert_eq!(t.rows[0].cells[0].text, "id");
     }
 
     #[test]
