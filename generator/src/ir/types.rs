@@ -710,6 +710,8 @@ impl<'a> TypeSpace<'a> {
             } else if existing.description.is_none() {
                 existing.description = description;
             }
+            // Listed under Relationships as well as Properties: a relationship.
+            existing.navigation |= navigation;
             return;
         }
         entry.def.properties.push(Property {
