@@ -1,6 +1,7 @@
 //! Generated code compiles: the standalone `--crate` output for the seeds builds
-//! warning-free and clippy-clean and reads the seeds' examples; and a crate
-//! whose build.rs runs docgen recompiles when a page changes.
+//! warning-free and clippy-clean and reads the seeds' examples, so does the
+//! crate for the whole v1.0 reference; and a crate whose build.rs runs docgen
+//! recompiles when a page changes.
 //!
 //! These tests run cargo on crates made in a temporary folder, with a target
 //! folder shared under `target/` so dependencies are compiled once.
@@ -115,6 +116,37 @@ fn path_parameters_are_encoded() {{
     test.args(["test", "--quiet"]);
     let (ok, log) = run(test, &out);
     assert!(ok, "the generated crate's tests fail:\n{log}");
+}
+
+/// The whole v1.0 reference generates a crate that compiles warning-free and
+/// clippy-clean: whatever the pages say, what cannot be expressed is dropped
+/// with a diagnostic, never emitted broken.
+#[test]
+fn standalone_crate_for_the_corpus_is_clean() {
+    let corpus = std::env::var_os("GRAPH_DOCS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| common::shared().join("graph-docs/v1.0"));
+    assert!(
+        corpus.is_dir(),
+        "the Graph docs corpus {} is missing",
+        corpus.display()
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("graph-v1");
+    docgen::Config::new()
+        .docs(&corpus)
+        .out_dir(&out)
+        .crate_name("graph-v1")
+        .generate()
+        .expect("generate");
+    pin_dependencies(&out);
+    let mut clippy = cargo();
+    clippy.args(["clippy", "--quiet", "--", "-D", "warnings"]);
+    let (ok, log) = run(clippy, &out);
+    assert!(
+        ok,
+        "the corpus crate must be warning-free and clippy-clean:\n{log}"
+    );
 }
 
 fn write_widget_page(docs: &Path, extra_row: &str) {

@@ -135,29 +135,51 @@ pub fn emit(ir: &Ir, sources: &SourceMap, config: &EmitConfig) -> Result<Emitted
         None => format!("::{}", config.runtime_crate),
     };
     // Render every area's items, then parse and format them all in parallel.
-    let mut files: Vec<GeneratedFile> = areas
+    // An area without types (or without operations) gets no file for them.
+    let rendered: Vec<(Option<GeneratedFile>, Option<GeneratedFile>)> = areas
         .par_iter()
-        .map(|area| -> Result<Vec<GeneratedFile>, EmitError> {
+        .map(|area| -> Result<_, EmitError> {
             let models = models::emit(ir, &table, &area.types, &area.operations, sources);
             let mine: Vec<&operations::Planned> = planned
                 .iter()
                 .filter(|p| ir.operations[p.operation].area == area.name)
                 .collect();
             let ops = operations::render(ir, &mine, &table, sources);
-            let models_path = format!("{prefix}models/{}.rs", area.ident);
-            let ops_path = format!("{prefix}operations/{}.rs", area.ident);
-            let (header, items) = templates::models(&models_path, &models)?;
-            let models_file = format::format_items(&models_path, &header, &items)?;
-            let (header, items) = templates::operations(&ops_path, &ops)?;
-            let ops_file = format::format_items(&ops_path, &header, &items)?;
-            Ok(vec![models_file, ops_file])
+            let models_file = if models.structs.is_empty() && models.enums.is_empty() {
+                None
+            } else {
+                let path = format!("{prefix}models/{}.rs", area.ident);
+                let (header, items) = templates::models(&path, &models)?;
+                Some(format::format_items(&path, &header, &items)?)
+            };
+            let ops_file = if ops.groups.is_empty() {
+                None
+            } else {
+                let path = format!("{prefix}operations/{}.rs", area.ident);
+                let (header, items) = templates::operations(&path, &ops)?;
+                Some(format::format_items(&path, &header, &items)?)
+            };
+            Ok((models_file, ops_file))
         })
-        .collect::<Result<Vec<_>, _>>()?
+        .collect::<Result<_, _>>()?;
+    let with_models: Vec<&Area> = areas
+        .iter()
+        .zip(&rendered)
+        .filter(|(_, r)| r.0.is_some())
+        .map(|(a, _)| a)
+        .collect();
+    let with_operations: Vec<&Area> = areas
+        .iter()
+        .zip(&rendered)
+        .filter(|(_, r)| r.1.is_some())
+        .map(|(a, _)| a)
+        .collect();
+    let mut files: Vec<GeneratedFile> = rendered
         .into_iter()
-        .flatten()
+        .flat_map(|(m, o)| m.into_iter().chain(o))
         .collect();
     let mut sources_to_format: Vec<(String, String)> = Vec::new();
-    let area_views = |public: bool, what: &str| -> Vec<templates::AreaView> {
+    let area_views = |areas: &[&Area], public: bool, what: &str| -> Vec<templates::AreaView> {
         areas
             .iter()
             .map(|a| {
@@ -177,13 +199,17 @@ pub fn emit(ir: &Ir, sources: &SourceMap, config: &EmitConfig) -> Result<Emitted
     };
     sources_to_format.push((
         format!("{prefix}models/mod.rs"),
-        templates::areas("models/mod.rs", &area_views(true, "types"), true)?,
+        templates::areas(
+            "models/mod.rs",
+            &area_views(&with_models, true, "types"),
+            true,
+        )?,
     ));
     sources_to_format.push((
         format!("{prefix}operations/mod.rs"),
         templates::areas(
             "operations/mod.rs",
-            &area_views(false, "endpoint functions"),
+            &area_views(&with_operations, false, "endpoint functions"),
             false,
         )?,
     ));
