@@ -5,21 +5,8 @@
 mod common;
 
 use std::collections::{BTreeMap, HashSet};
-use std::path::PathBuf;
 
 use docgen::ir::TypeKind;
-
-fn graph_docs() -> PathBuf {
-    let dir = std::env::var_os("GRAPH_DOCS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| common::shared().join("graph-docs/v1.0"));
-    assert!(
-        dir.is_dir(),
-        "the Graph docs corpus {} is missing: set GRAPH_DOCS, or put the shared folder beside the checkout",
-        dir.display()
-    );
-    dir
-}
 
 /// What a plain line scan says a page holds, independently of docgen's reader.
 struct Scan {
@@ -64,7 +51,7 @@ fn scan(text: &str) -> Scan {
 
 #[test]
 fn the_whole_corpus_is_read_and_accounted_for() {
-    let root = graph_docs();
+    let root = common::graph_docs();
     let docs = docgen::read_docs(std::slice::from_ref(&root)).expect("the corpus is readable");
     assert!(docs.sources.len() > 3000, "{} pages", docs.sources.len());
 
@@ -142,7 +129,7 @@ fn the_whole_corpus_is_read_and_accounted_for() {
 /// is read shows up here as a snapshot diff.
 #[test]
 fn corpus_summary_snapshot() {
-    let docs = docgen::read_docs(&[graph_docs()]).expect("the corpus is readable");
+    let docs = docgen::read_docs(&[common::graph_docs()]).expect("the corpus is readable");
     let mut out = format!("pages: {}\n", docs.sources.len());
     let mut kinds: BTreeMap<&str, usize> = BTreeMap::new();
     for t in &docs.ir.types {

@@ -123,14 +123,7 @@ fn path_parameters_are_encoded() {{
 /// with a diagnostic, never emitted broken.
 #[test]
 fn standalone_crate_for_the_corpus_is_clean() {
-    let corpus = std::env::var_os("GRAPH_DOCS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| common::shared().join("graph-docs/v1.0"));
-    assert!(
-        corpus.is_dir(),
-        "the Graph docs corpus {} is missing",
-        corpus.display()
-    );
+    let corpus = common::graph_docs();
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("graph-v1");
     docgen::Config::new()

@@ -52,6 +52,19 @@ pub fn seed(number: &str) -> PathBuf {
         .unwrap_or_else(|| panic!("no seed {number}_* in {}", dir.display()))
 }
 
+/// The Graph docs corpus: `$GRAPH_DOCS`, or `graph-docs/v1.0` in the shared folder.
+pub fn graph_docs() -> PathBuf {
+    let dir = std::env::var_os("GRAPH_DOCS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| shared().join("graph-docs/v1.0"));
+    assert!(
+        dir.is_dir(),
+        "the Graph docs corpus {} is missing: set GRAPH_DOCS, or put the shared folder beside the checkout",
+        dir.display()
+    );
+    dir
+}
+
 /// `docs-input/`.
 pub fn docs_input() -> PathBuf {
     workspace().join("docs-input")

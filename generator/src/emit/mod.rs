@@ -162,18 +162,16 @@ pub fn emit(ir: &Ir, sources: &SourceMap, config: &EmitConfig) -> Result<Emitted
             Ok((models_file, ops_file))
         })
         .collect::<Result<_, _>>()?;
-    let with_models: Vec<&Area> = areas
-        .iter()
-        .zip(&rendered)
-        .filter(|(_, r)| r.0.is_some())
-        .map(|(a, _)| a)
-        .collect();
-    let with_operations: Vec<&Area> = areas
-        .iter()
-        .zip(&rendered)
-        .filter(|(_, r)| r.1.is_some())
-        .map(|(a, _)| a)
-        .collect();
+    let having = |file: fn(&(Option<GeneratedFile>, Option<GeneratedFile>)) -> bool| -> Vec<&Area> {
+        areas
+            .iter()
+            .zip(&rendered)
+            .filter(|(_, r)| file(r))
+            .map(|(a, _)| a)
+            .collect()
+    };
+    let with_models = having(|r| r.0.is_some());
+    let with_operations = having(|r| r.1.is_some());
     let mut files: Vec<GeneratedFile> = rendered
         .into_iter()
         .flat_map(|(m, o)| m.into_iter().chain(o))

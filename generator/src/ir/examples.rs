@@ -86,131 +86,127 @@ fn attach_page(
     types: &TypeIndex<'_>,
     diags: &mut Diagnostics,
 ) {
-    let op_indices: Vec<usize> = (0..ops.len()).collect();
-    {
-        let mut current: Option<usize> = None;
-        let mut used: HashSet<Range<usize>> = HashSet::new();
-        let mut exemplified: HashSet<usize> = HashSet::new();
-        for example in &page.examples {
-            match &example.kind {
-                ExampleKind::Request { method, path, line } => {
-                    let op = op_indices
-                        .iter()
-                        .copied()
-                        .find(|&i| ops[i].0.method == *method)
-                        .unwrap_or_else(|| {
-                            diags.push(Diagnostic::new(
-                                Code::ExampleMethodMismatch,
-                                Span::new(page.file, line.clone()),
-                                format!("the example uses {method}, which the HTTP request section does not document"),
-                            ));
-                            op_indices[0]
-                        });
-                    let operation = &mut ops[op].0;
-                    check_path(operation, page, path, line, &mut used, diags);
-                    exemplified.insert(op);
-                    if let (Some(body), Some(RequestBody::Type(ty))) =
-                        (&example.body, &operation.request_body)
-                    {
-                        check_body(body, ty, types, page, diags);
-                    }
-                    operation.examples.push(ExamplePair {
-                        request: Some(ExampleRequest {
-                            name: example
-                                .annotation
-                                .as_ref()
-                                .and_then(|a| a.names.first().cloned()),
-                            method: method.clone(),
-                            path: path.path.clone(),
-                            query: path.query.clone(),
-                            headers: headers(&example.headers),
-                            body: example.body.as_ref().map(body_of),
-                            source: Span::new(page.file, line.clone()),
-                        }),
-                        response: None,
-                    });
-                    current = Some(op);
-                }
-                ExampleKind::Response { status, line } => {
-                    let op = current.unwrap_or(op_indices[0]);
-                    let operation = &mut ops[op].0;
-                    if let (Some(shown), Some(documented)) = (status, &operation.response)
-                        && *shown != documented.status
-                    {
+    let mut current: Option<usize> = None;
+    let mut used: HashSet<Range<usize>> = HashSet::new();
+    let mut exemplified: HashSet<usize> = HashSet::new();
+    for example in &page.examples {
+        match &example.kind {
+            ExampleKind::Request { method, path, line } => {
+                let op = (0..ops.len())
+                    .find(|&i| ops[i].0.method == *method)
+                    .unwrap_or_else(|| {
                         diags.push(Diagnostic::new(
-                            Code::ExampleStatusMismatch,
+                            Code::ExampleMethodMismatch,
                             Span::new(page.file, line.clone()),
-                            format!(
-                                "the example responds {shown}, but the Response section says {}",
-                                documented.status
-                            ),
+                            format!("the example uses {method}, which the HTTP request section does not document"),
                         ));
-                    }
-                    let ty = operation.response.as_ref().and_then(|r| r.ty.clone());
-                    if let (Some(body), Some(ty)) = (&example.body, &ty) {
-                        check_body(body, ty, types, page, diags);
-                    }
-                    let response = ExampleResponse {
-                        status: *status,
-                        headers: headers(&example.headers),
-                        body: example.body.as_ref().map(body_of),
-                        odata_type: example
+                        0
+                    });
+                let operation = &mut ops[op].0;
+                check_path(operation, page, path, line, &mut used, diags);
+                exemplified.insert(op);
+                if let (Some(body), Some(RequestBody::Type(ty))) =
+                    (&example.body, &operation.request_body)
+                {
+                    check_body(body, ty, types, page, diags);
+                }
+                operation.examples.push(ExamplePair {
+                    request: Some(ExampleRequest {
+                        name: example
                             .annotation
                             .as_ref()
-                            .and_then(|a| a.odata_type.clone()),
-                        truncated: example.annotation.as_ref().is_some_and(|a| a.truncated),
+                            .and_then(|a| a.names.first().cloned()),
+                        method: method.clone(),
+                        path: path.path.clone(),
+                        query: path.query.clone(),
+                        headers: headers(&example.headers),
+                        body: example.body.as_ref().map(body_of),
                         source: Span::new(page.file, line.clone()),
-                    };
-                    // `"name": [a, b, …]`: one response answers every request it names.
-                    let names: &[String] = example.annotation.as_ref().map_or(&[], |a| &a.names);
-                    if names.len() > 1 {
-                        let mut answered = false;
-                        for (operation, _) in ops.iter_mut() {
-                            for pair in &mut operation.examples {
-                                let named = pair
-                                    .request
-                                    .as_ref()
-                                    .and_then(|r| r.name.as_ref())
-                                    .is_some_and(|n| names.contains(n));
-                                if named && pair.response.is_none() {
-                                    pair.response = Some(response.clone());
-                                    answered = true;
-                                }
+                    }),
+                    response: None,
+                });
+                current = Some(op);
+            }
+            ExampleKind::Response { status, line } => {
+                let op = current.unwrap_or(0);
+                let operation = &mut ops[op].0;
+                if let (Some(shown), Some(documented)) = (status, &operation.response)
+                    && *shown != documented.status
+                {
+                    diags.push(Diagnostic::new(
+                        Code::ExampleStatusMismatch,
+                        Span::new(page.file, line.clone()),
+                        format!(
+                            "the example responds {shown}, but the Response section says {}",
+                            documented.status
+                        ),
+                    ));
+                }
+                let ty = operation.response.as_ref().and_then(|r| r.ty.clone());
+                if let (Some(body), Some(ty)) = (&example.body, &ty) {
+                    check_body(body, ty, types, page, diags);
+                }
+                let response = ExampleResponse {
+                    status: *status,
+                    headers: headers(&example.headers),
+                    body: example.body.as_ref().map(body_of),
+                    odata_type: example
+                        .annotation
+                        .as_ref()
+                        .and_then(|a| a.odata_type.clone()),
+                    truncated: example.annotation.as_ref().is_some_and(|a| a.truncated),
+                    source: Span::new(page.file, line.clone()),
+                };
+                // `"name": [a, b, …]`: one response answers every request it names.
+                let names: &[String] = example.annotation.as_ref().map_or(&[], |a| &a.names);
+                if names.len() > 1 {
+                    let mut answered = false;
+                    for (operation, _) in ops.iter_mut() {
+                        for pair in &mut operation.examples {
+                            let named = pair
+                                .request
+                                .as_ref()
+                                .and_then(|r| r.name.as_ref())
+                                .is_some_and(|n| names.contains(n));
+                            if named && pair.response.is_none() {
+                                pair.response = Some(response.clone());
+                                answered = true;
                             }
                         }
-                        if answered {
-                            current = None;
-                            continue;
-                        }
                     }
-                    let operation = &mut ops[op].0;
-                    match operation.examples.last_mut() {
-                        Some(pair) if pair.response.is_none() && current.is_some() => {
-                            pair.response = Some(response);
-                        }
-                        _ => operation.examples.push(ExamplePair {
-                            request: None,
-                            response: Some(response),
-                        }),
+                    if answered {
+                        current = None;
+                        continue;
                     }
-                    current = None;
                 }
+                let operation = &mut ops[op].0;
+                match operation.examples.last_mut() {
+                    Some(pair) if pair.response.is_none() && current.is_some() => {
+                        pair.response = Some(response);
+                    }
+                    _ => operation.examples.push(ExamplePair {
+                        request: None,
+                        response: Some(response),
+                    }),
+                }
+                current = None;
             }
         }
-        report_unexampled(ops, &op_indices, &exemplified, &used, page, diags);
     }
+    report_unexampled(ops, &exemplified, &used, page, diags);
 }
 
 /// Request lines of an operation with examples that no example uses.
 fn report_unexampled(
     ops: &[(Operation, usize)],
-    op_indices: &[usize],
     exemplified: &HashSet<usize>,
     used: &HashSet<Range<usize>>,
     page: &PageFacts,
     diags: &mut Diagnostics,
 ) {
-    for &op in op_indices.iter().filter(|i| exemplified.contains(i)) {
+    let mut exemplified: Vec<usize> = exemplified.iter().copied().collect();
+    exemplified.sort_unstable();
+    for op in exemplified {
         let mut reported: HashSet<&Range<usize>> = HashSet::new();
         for path in &ops[op].0.paths {
             let line = &path.source.range;
