@@ -120,9 +120,10 @@ fn path_parameters_are_encoded() {{
 
 /// The whole v1.0 reference generates a crate that compiles warning-free and
 /// clippy-clean: whatever the pages say, what cannot be expressed is dropped
-/// with a diagnostic, never emitted broken.
+/// with a diagnostic, never emitted broken. So does each area's feature on its
+/// own, and no feature at all.
 #[test]
-fn standalone_crate_for_the_corpus_is_clean() {
+fn standalone_crate_for_the_corpus_is_clean_whole_and_per_area() {
     let corpus = common::graph_docs();
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("graph-v1");
@@ -140,6 +141,41 @@ fn standalone_crate_for_the_corpus_is_clean() {
         ok,
         "the corpus crate must be warning-free and clippy-clean:\n{log}"
     );
+
+    let manifest = std::fs::read_to_string(out.join("Cargo.toml")).expect("manifest");
+    let areas = area_features(&manifest);
+    assert!(areas.len() > 20, "only {} area features", areas.len());
+    let mut failures = Vec::new();
+    for feature in std::iter::once("").chain(areas.iter().map(String::as_str)) {
+        let mut clippy = cargo();
+        clippy.args(["clippy", "--quiet", "--no-default-features"]);
+        if !feature.is_empty() {
+            clippy.args(["--features", feature]);
+        }
+        clippy.args(["--", "-D", "warnings"]);
+        let (ok, log) = run(clippy, &out);
+        if !ok {
+            failures.push(format!("feature `{feature}`:\n{log}"));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "areas must compile on their own, warning-free:\n{}",
+        failures.join("\n")
+    );
+}
+
+/// The area features of a generated manifest: every `name = []` line of `[features]`.
+fn area_features(manifest: &str) -> Vec<String> {
+    manifest
+        .split("[features]")
+        .nth(1)
+        .unwrap_or_default()
+        .lines()
+        .take_while(|l| !l.starts_with('['))
+        .filter_map(|l| l.strip_suffix(" = []"))
+        .map(str::to_owned)
+        .collect()
 }
 
 fn write_widget_page(docs: &Path, extra_row: &str) {

@@ -2,6 +2,8 @@
 
 #[allow(unused_imports)]
 use super::*;
+
+#[allow(unused_imports)]
 use serde::{Deserialize, Serialize};
 
 /// `deviceConfigurationUserStatus` (entity).
@@ -11,7 +13,7 @@ use serde::{Deserialize, Serialize};
 /// Includes the properties of [`Entity`], its base type.
 ///
 /// Documented in `resources/deviceconfigurationuserstatus.md:10`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DeviceConfigurationUserStatus {
     /// The unique identifier of the entity, assigned by the service. Read-only.
     ///
@@ -37,7 +39,7 @@ pub struct DeviceConfigurationUserStatus {
     ///
     /// Documented in `resources/deviceconfigurationuserstatus.md:34`.
     #[serde(rename = "lastReportedDateTime", skip_serializing_if = "Option::is_none")]
-    pub last_reported_date_time: Option<chrono::DateTime<chrono::FixedOffset>>,
+    pub last_reported_date_time: Option<chrono::DateTime<chrono::Utc>>,
     /// User principal name (UPN) of the user.
     ///
     /// Documented in `resources/deviceconfigurationuserstatus.md:35`.
@@ -48,9 +50,44 @@ pub struct DeviceConfigurationUserStatus {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl DeviceConfigurationUserStatus {
+    /// The `@odata.type` of this type.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.deviceConfigurationUserStatus";
+    /// The `@odata.type` of this value: as received, or [`Self::ODATA_TYPE`].
+    pub fn odata_type(&self) -> &str {
+        super::super::runtime::odata_type_or(
+            &self.additional_properties,
+            Self::ODATA_TYPE,
+        )
+    }
+}
+
+/// Empty, except for `@odata.type`, which the service needs to tell derived types apart.
+impl Default for DeviceConfigurationUserStatus {
+    fn default() -> Self {
+        let mut additional_properties = serde_json::Map::new();
+        additional_properties
+            .insert(
+                "@odata.type".to_owned(),
+                serde_json::Value::String(Self::ODATA_TYPE.to_owned()),
+            );
+        Self {
+            id: None,
+            user_display_name: None,
+            devices_count: None,
+            status: None,
+            last_reported_date_time: None,
+            user_principal_name: None,
+            additional_properties,
+        }
+    }
+}
+
 /// `entity` (entity).
 ///
 /// Abstract base type for the entity types in this documentation set. It contributes a single property, id, which every derived type uses as its key.
+///
+/// Where the documentation names this type, the SDK uses [`AnyEntity`], which also holds its derived types.
 ///
 /// Documented in `resources/entity.md:10`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -65,6 +102,18 @@ pub struct Entity {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Entity {
+    /// The `@odata.type` of this type.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.entity";
+    /// The `@odata.type` of this value: as received, or [`Self::ODATA_TYPE`].
+    pub fn odata_type(&self) -> &str {
+        super::super::runtime::odata_type_or(
+            &self.additional_properties,
+            Self::ODATA_TYPE,
+        )
+    }
+}
+
 /// `managedDeviceMobileAppConfigurationUserStatus` (entity).
 ///
 /// Summarizes, for one user, how an app configuration policy for managed devices has been applied across that user's devices. Inherits from entity.
@@ -72,7 +121,7 @@ pub struct Entity {
 /// Includes the properties of [`Entity`], its base type.
 ///
 /// Documented in `resources/manageddevicemobileappconfigurationuserstatus.md:10`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ManagedDeviceMobileAppConfigurationUserStatus {
     /// The unique identifier of the entity, assigned by the service. Read-only.
     ///
@@ -98,7 +147,7 @@ pub struct ManagedDeviceMobileAppConfigurationUserStatus {
     ///
     /// Documented in `resources/manageddevicemobileappconfigurationuserstatus.md:31`.
     #[serde(rename = "lastReportedDateTime", skip_serializing_if = "Option::is_none")]
-    pub last_reported_date_time: Option<chrono::DateTime<chrono::FixedOffset>>,
+    pub last_reported_date_time: Option<chrono::DateTime<chrono::Utc>>,
     /// User principal name (UPN) of the user.
     ///
     /// Documented in `resources/manageddevicemobileappconfigurationuserstatus.md:32`.
@@ -109,6 +158,39 @@ pub struct ManagedDeviceMobileAppConfigurationUserStatus {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl ManagedDeviceMobileAppConfigurationUserStatus {
+    /// The `@odata.type` of this type.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.managedDeviceMobileAppConfigurationUserStatus";
+    /// The `@odata.type` of this value: as received, or [`Self::ODATA_TYPE`].
+    pub fn odata_type(&self) -> &str {
+        super::super::runtime::odata_type_or(
+            &self.additional_properties,
+            Self::ODATA_TYPE,
+        )
+    }
+}
+
+/// Empty, except for `@odata.type`, which the service needs to tell derived types apart.
+impl Default for ManagedDeviceMobileAppConfigurationUserStatus {
+    fn default() -> Self {
+        let mut additional_properties = serde_json::Map::new();
+        additional_properties
+            .insert(
+                "@odata.type".to_owned(),
+                serde_json::Value::String(Self::ODATA_TYPE.to_owned()),
+            );
+        Self {
+            id: None,
+            user_display_name: None,
+            devices_count: None,
+            status: None,
+            last_reported_date_time: None,
+            user_principal_name: None,
+            additional_properties,
+        }
+    }
+}
+
 /// `userAppInstallStatus` (entity).
 ///
 /// Reports, for one user, the installation state of a mobile app as counts of that user's devices. Inherits from entity.
@@ -116,7 +198,7 @@ pub struct ManagedDeviceMobileAppConfigurationUserStatus {
 /// Includes the properties of [`Entity`], its base type.
 ///
 /// Documented in `resources/userappinstallstatus.md:10`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct UserAppInstallStatus {
     /// The unique identifier of the entity, assigned by the service. Read-only.
     ///
@@ -151,6 +233,39 @@ pub struct UserAppInstallStatus {
     /// JSON members the documentation does not list (`@odata.type` among them), kept so a round trip loses nothing.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl UserAppInstallStatus {
+    /// The `@odata.type` of this type.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.userAppInstallStatus";
+    /// The `@odata.type` of this value: as received, or [`Self::ODATA_TYPE`].
+    pub fn odata_type(&self) -> &str {
+        super::super::runtime::odata_type_or(
+            &self.additional_properties,
+            Self::ODATA_TYPE,
+        )
+    }
+}
+
+/// Empty, except for `@odata.type`, which the service needs to tell derived types apart.
+impl Default for UserAppInstallStatus {
+    fn default() -> Self {
+        let mut additional_properties = serde_json::Map::new();
+        additional_properties
+            .insert(
+                "@odata.type".to_owned(),
+                serde_json::Value::String(Self::ODATA_TYPE.to_owned()),
+            );
+        Self {
+            id: None,
+            user_name: None,
+            user_principal_name: None,
+            installed_device_count: None,
+            failed_device_count: None,
+            not_installed_device_count: None,
+            additional_properties,
+        }
+    }
 }
 
 /// `complianceStatus` (enum).
@@ -249,5 +364,104 @@ impl<'de> Deserialize<'de> for ComplianceStatus {
     ) -> Result<Self, D::Error> {
         let value = String::deserialize(deserializer)?;
         Ok(Self::from(value.as_str()))
+    }
+}
+
+/// [`Entity`] or any type derived from it, told apart by `@odata.type`.
+///
+/// Used wherever the documentation names `entity`.
+///
+/// A value of a derived type is decoded into its own variant; anything else (no `@odata.type`, or a type this SDK does not know) into [`Entity`], which keeps the unknown members. Build one from any variant's type with `.into()`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum AnyEntity {
+    /// [`Entity`], or a derived type this SDK does not know.
+    Entity(Box<Entity>),
+    /// [`DeviceConfigurationUserStatus`].
+    DeviceConfigurationUserStatus(Box<DeviceConfigurationUserStatus>),
+    /// [`ManagedDeviceMobileAppConfigurationUserStatus`].
+    ManagedDeviceMobileAppConfigurationUserStatus(
+        Box<ManagedDeviceMobileAppConfigurationUserStatus>,
+    ),
+    /// [`UserAppInstallStatus`].
+    UserAppInstallStatus(Box<UserAppInstallStatus>),
+}
+
+impl AnyEntity {
+    /// The `@odata.type` of the value: as received, or the type it was built as.
+    pub fn odata_type(&self) -> &str {
+        match self {
+            Self::Entity(value) => value.odata_type(),
+            Self::DeviceConfigurationUserStatus(value) => value.odata_type(),
+            Self::ManagedDeviceMobileAppConfigurationUserStatus(value) => {
+                value.odata_type()
+            }
+            Self::UserAppInstallStatus(value) => value.odata_type(),
+        }
+    }
+}
+
+impl From<Entity> for AnyEntity {
+    fn from(value: Entity) -> Self {
+        Self::Entity(Box::new(value))
+    }
+}
+
+impl From<DeviceConfigurationUserStatus> for AnyEntity {
+    fn from(value: DeviceConfigurationUserStatus) -> Self {
+        Self::DeviceConfigurationUserStatus(Box::new(value))
+    }
+}
+
+impl From<ManagedDeviceMobileAppConfigurationUserStatus> for AnyEntity {
+    fn from(value: ManagedDeviceMobileAppConfigurationUserStatus) -> Self {
+        Self::ManagedDeviceMobileAppConfigurationUserStatus(Box::new(value))
+    }
+}
+
+impl From<UserAppInstallStatus> for AnyEntity {
+    fn from(value: UserAppInstallStatus) -> Self {
+        Self::UserAppInstallStatus(Box::new(value))
+    }
+}
+
+impl Serialize for AnyEntity {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Entity(value) => value.serialize(serializer),
+            Self::DeviceConfigurationUserStatus(value) => value.serialize(serializer),
+            Self::ManagedDeviceMobileAppConfigurationUserStatus(value) => {
+                value.serialize(serializer)
+            }
+            Self::UserAppInstallStatus(value) => value.serialize(serializer),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for AnyEntity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        let key = super::super::runtime::odata_type_key(&value);
+        Ok(
+            match key.as_deref() {
+                Some("microsoft.graph.deviceconfigurationuserstatus") => {
+                    Self::DeviceConfigurationUserStatus(
+                        super::super::runtime::from_json_value(value)?,
+                    )
+                }
+                Some("microsoft.graph.manageddevicemobileappconfigurationuserstatus") => {
+                    Self::ManagedDeviceMobileAppConfigurationUserStatus(
+                        super::super::runtime::from_json_value(value)?,
+                    )
+                }
+                Some("microsoft.graph.userappinstallstatus") => {
+                    Self::UserAppInstallStatus(
+                        super::super::runtime::from_json_value(value)?,
+                    )
+                }
+                _ => Self::Entity(super::super::runtime::from_json_value(value)?),
+            },
+        )
     }
 }

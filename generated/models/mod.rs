@@ -5,4 +5,5 @@ pub mod intune {
     include!("intune.rs");
 }
 
+#[allow(unused_imports)]
 pub use intune::*;

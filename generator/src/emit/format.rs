@@ -73,7 +73,9 @@ fn space_out_items(source: &str) -> String {
             && !next_trim.starts_with(')')
             && !next_trim.starts_with(']')
             && indent(next) == indent(line);
-        if closes && next_opens_item {
+        // Items and impl members only (indented at most one level): match
+        // arms and statements stay together.
+        if closes && next_opens_item && indent(line) <= 4 {
             out.push('\n');
         }
     }

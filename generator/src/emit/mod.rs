@@ -7,6 +7,8 @@
 //! sorted and every name comes from a [`names::Scope`] filled in a fixed order.
 
 pub mod docs;
+mod example_cases;
+mod features;
 mod format;
 mod models;
 pub mod names;
@@ -24,6 +26,7 @@ use crate::diag::Diagnostic;
 use crate::ir::Ir;
 use crate::source::SourceMap;
 
+pub use example_cases::{ExampleCase, ExampleRole, example_cases};
 pub use format::{GENERATED_HEADER, GENERATED_MARKER, format_file};
 pub use templates::is_crate_name;
 
@@ -105,8 +108,15 @@ fn areas(ir: &Ir) -> Vec<Area> {
     for (i, o) in ir.operations.iter().enumerate() {
         by_name.entry(o.area.as_str()).or_default().1.push(i);
     }
-    let mut scope =
-        names::Scope::with_reserved(&["mod", "runtime", "models", "operations", "client"]);
+    let mut scope = names::Scope::with_reserved(&[
+        "mod",
+        "runtime",
+        "models",
+        "operations",
+        "client",
+        "full",
+        "default",
+    ]);
     by_name
         .into_iter()
         .map(|(name, (types, operations))| Area {
@@ -121,10 +131,25 @@ fn areas(ir: &Ir) -> Vec<Area> {
 /// Emits the SDK for `ir`. Areas are built and formatted in parallel; names
 /// are fixed beforehand, so the output does not depend on scheduling.
 pub fn emit(ir: &Ir, sources: &SourceMap, config: &EmitConfig) -> Result<Emitted, EmitError> {
-    let table = types::TypeTable::new(ir);
+    let mut table = types::TypeTable::new(ir);
+    let areas = areas(ir);
+    // A standalone crate gets a cargo feature per area; a module tree is part
+    // of someone else's crate, whose features are not ours to declare.
+    let area_idents: std::collections::HashMap<String, String> = areas
+        .iter()
+        .map(|a| (a.name.clone(), a.ident.clone()))
+        .collect();
+    if config.crate_name.is_some() {
+        table.set_features(
+            area_idents
+                .iter()
+                .map(|(name, ident)| (name.clone(), features::feature_name(ident)))
+                .collect(),
+        );
+    }
+    let table = table;
     let mut diagnostics = Vec::new();
     let planned = operations::plan(ir, &table, &mut diagnostics);
-    let areas = areas(ir);
     let prefix = if config.crate_name.is_some() {
         "src/"
     } else {
@@ -145,13 +170,14 @@ pub fn emit(ir: &Ir, sources: &SourceMap, config: &EmitConfig) -> Result<Emitted
                 .filter(|p| ir.operations[p.operation].area == area.name)
                 .collect();
             let ops = operations::render(ir, &mine, &table, sources);
-            let models_file = if models.structs.is_empty() && models.enums.is_empty() {
-                None
-            } else {
-                let path = format!("{prefix}models/{}.rs", area.ident);
-                let (header, items) = templates::models(&path, &models)?;
-                Some(format::format_items(&path, &header, &items)?)
-            };
+            let models_file =
+                if models.structs.is_empty() && models.enums.is_empty() && models.anys.is_empty() {
+                    None
+                } else {
+                    let path = format!("{prefix}models/{}.rs", area.ident);
+                    let (header, items) = templates::models(&path, &models)?;
+                    Some(format::format_items(&path, &header, &items)?)
+                };
             let ops_file = if ops.groups.is_empty() {
                 None
             } else {
@@ -186,7 +212,22 @@ pub fn emit(ir: &Ir, sources: &SourceMap, config: &EmitConfig) -> Result<Emitted
                     "The {what} of the `{}` area (`ms.prod`).",
                     a.name.replace('`', "'")
                 ));
+                // Endpoint functions come with their area's feature; types are
+                // gated one by one (see `features`).
+                let feature = features::feature_name(&a.ident);
+                let cfg = if config.crate_name.is_none() {
+                    String::new()
+                } else if public {
+                    doc.paragraph_break();
+                    doc.raw(format!(
+                        "The `{feature}` cargo feature enables them, with every type they use from other areas."
+                    ));
+                    String::new()
+                } else {
+                    quote::quote!(#[cfg(feature = #feature)]).to_string()
+                };
                 templates::AreaView {
+                    cfg,
                     docs: doc.tokens().to_string(),
                     visibility: if public { "pub" } else { "" },
                     ident: names::ident(&a.ident).to_string(),
@@ -227,7 +268,7 @@ pub fn emit(ir: &Ir, sources: &SourceMap, config: &EmitConfig) -> Result<Emitted
     if let Some(name) = &config.crate_name {
         files.push(GeneratedFile {
             path: "Cargo.toml".to_owned(),
-            contents: templates::cargo_toml(name)?,
+            contents: templates::cargo_toml(name, &features::manifest_section(&area_idents))?,
         });
         files.extend(runtime_files::inline());
     }

@@ -15,6 +15,8 @@ use crate::source::SourceMap;
 
 /// A struct field, as tokens.
 pub struct FieldView {
+    /// `#[cfg(feature = …)]` for a relationship into another area, or empty.
+    pub cfg: String,
     /// `#[doc]` attributes.
     pub docs: String,
     /// `#[serde(...)]` attribute.
@@ -27,6 +29,8 @@ pub struct FieldView {
 
 /// A struct, as tokens.
 pub struct StructView {
+    /// `#[cfg(...)]`: which features compile it (crate mode), or empty.
+    pub cfg: String,
     /// `#[doc]` attributes.
     pub docs: String,
     /// Type name.
@@ -35,6 +39,37 @@ pub struct StructView {
     pub fields: Vec<FieldView>,
     /// Name of the field that keeps unknown JSON members.
     pub extra_ident: String,
+    /// The `@odata.type` string literal, for documented types (not bodies).
+    pub odata_type: Option<String>,
+    /// Whether `Default` sets `@odata.type`: for derived types, which the
+    /// service tells apart by it.
+    pub odata_default: bool,
+}
+
+/// A variant of an `Any…` enum, as tokens.
+pub struct AnyVariantView {
+    /// `#[doc]` attributes.
+    pub docs: String,
+    /// `#[cfg(feature = …)]` when the type is in another area, or empty.
+    pub cfg: String,
+    /// The variant name, which is also the type's name.
+    pub ident: String,
+    /// The lowercase qualified `@odata.type` as a string literal token.
+    pub key: String,
+}
+
+/// An enum over a base type and its derived types, decoded by `@odata.type`.
+pub struct AnyView {
+    /// `#[cfg(...)]`: which features compile it (crate mode), or empty.
+    pub cfg: String,
+    /// `#[doc]` attributes.
+    pub docs: String,
+    /// The enum's name.
+    pub ident: String,
+    /// The base type's variant (also the fallback for unknown types).
+    pub base: String,
+    /// The base first, then the derived types.
+    pub variants: Vec<AnyVariantView>,
 }
 
 /// An enum variant, as tokens.
@@ -49,6 +84,8 @@ pub struct VariantView {
 
 /// An enum, as tokens.
 pub struct EnumView {
+    /// `#[cfg(...)]`: which features compile it (crate mode), or empty.
+    pub cfg: String,
     /// `#[doc]` attributes.
     pub docs: String,
     /// Type name.
@@ -65,6 +102,8 @@ pub struct ModelsView {
     pub structs: Vec<StructView>,
     /// Enums, in IR order.
     pub enums: Vec<EnumView>,
+    /// `Any…` enums, in IR order of their base types.
+    pub anys: Vec<AnyView>,
 }
 
 /// Builds the models of one area: the types at `types` and the parameter
@@ -78,12 +117,14 @@ pub fn emit(
 ) -> ModelsView {
     let mut structs = Vec::new();
     let mut enums = Vec::new();
+    let mut anys = Vec::new();
     for &index in types {
         let def = &ir.types[index];
         match def.kind {
             TypeKind::Enum => enums.push(enum_view(index, def, table, sources)),
             TypeKind::Entity | TypeKind::Complex => {
                 structs.push(struct_view(index, def, table, sources));
+                anys.extend(any_view(index, ir, table));
             }
         }
     }
@@ -110,14 +151,83 @@ pub fn emit(
                 field_view(&p.name, &p.ty, pdoc, None, table, &mut scope)
             })
             .collect();
+        let cfg = match table.area_feature(&op.area) {
+            Some(feature) => quote!(#[cfg(feature = #feature)]).to_string(),
+            None => String::new(),
+        };
         structs.push(StructView {
+            cfg,
             docs: doc.tokens().to_string(),
             ident: ident(name).to_string(),
             fields,
             extra_ident: "additional_properties".to_owned(),
+            odata_type: None,
+            odata_default: false,
         });
     }
-    ModelsView { structs, enums }
+    ModelsView {
+        structs,
+        enums,
+        anys,
+    }
+}
+
+/// The `@odata.type` of a type: `#namespace.name`.
+fn odata_type(def: &TypeDef) -> String {
+    format!("#{}.{}", def.namespace, def.name)
+}
+
+/// The `Any…` enum of a type with derived types: the base first, then every
+/// type below it, each variant present when its area is.
+fn any_view(index: usize, ir: &Ir, table: &TypeTable<'_>) -> Option<AnyView> {
+    let any = table.any_ident(index)?;
+    let def = &ir.types[index];
+    let base = table.ident(index);
+    let mut doc = Doc::new();
+    doc.raw(format!(
+        "[`{base}`] or any type derived from it, told apart by `@odata.type`."
+    ));
+    doc.text(&format!(
+        "Used wherever the documentation names `{}`.",
+        def.name.replace('`', "'")
+    ));
+    doc.paragraph_break();
+    doc.raw(format!(
+        "A value of a derived type is decoded into its own variant; anything else (no `@odata.type`, or a type this SDK does not know) into [`{base}`], which keeps the unknown members. Build one from any variant's type with `.into()`."
+    ));
+    let variant = |i: usize, text: String| {
+        let mut vdoc = Doc::new();
+        vdoc.raw(text);
+        let cfg = table.cfg_within(i, index).to_string();
+        let t = &ir.types[i];
+        AnyVariantView {
+            docs: vdoc.tokens().to_string(),
+            cfg,
+            ident: ident(table.ident(i)).to_string(),
+            key: Literal::string(&format!("{}.{}", t.namespace, t.name).to_ascii_lowercase())
+                .to_string(),
+        }
+    };
+    let mut variants = vec![variant(
+        index,
+        format!("[`{base}`], or a derived type this SDK does not know."),
+    )];
+    let mut keys = std::collections::HashSet::new();
+    for &d in table.descendants(index) {
+        let t = &ir.types[d];
+        // Two types whose names differ only in case cannot both be told apart.
+        if keys.insert(format!("{}.{}", t.namespace, t.name).to_ascii_lowercase()) {
+            let name = table.ident(d);
+            variants.push(variant(d, format!("[`{name}`].")));
+        }
+    }
+    Some(AnyView {
+        cfg: table.cfg(index).to_string(),
+        docs: doc.tokens().to_string(),
+        ident: ident(any).to_string(),
+        base: ident(base).to_string(),
+        variants,
+    })
 }
 
 fn struct_view(
@@ -137,9 +247,21 @@ fn struct_view(
     }
     if let Some((base, _)) = def.base.as_deref().and_then(|b| table.get(b)) {
         doc.paragraph_break();
+        // No link to a type that a feature may leave out.
+        let name = table.ident(base);
+        let shown = if table.always_with(base, index) {
+            format!("[`{name}`]")
+        } else {
+            format!("`{name}`")
+        };
         doc.raw(format!(
-            "Includes the properties of [`{}`], its base type.",
-            table.ident(base)
+            "Includes the properties of {shown}, its base type."
+        ));
+    }
+    if let Some(any) = table.any_ident(index) {
+        doc.paragraph_break();
+        doc.raw(format!(
+            "Where the documentation names this type, the SDK uses [`{any}`], which also holds its derived types."
         ));
     }
     source_lines(&mut doc, def, sources);
@@ -149,11 +271,15 @@ fn struct_view(
         .into_iter()
         .map(|p| property_field(p, index, table, sources, &mut scope))
         .collect();
+    let derived = def.base.as_deref().is_some_and(|b| table.get(b).is_some());
     StructView {
+        cfg: table.cfg(index).to_string(),
         docs: doc.tokens().to_string(),
         ident: ident(table.ident(index)).to_string(),
         fields,
         extra_ident: "additional_properties".to_owned(),
+        odata_default: derived && !def.is_abstract,
+        odata_type: Some(Literal::string(&odata_type(def)).to_string()),
     }
 }
 
@@ -187,7 +313,16 @@ fn property_field(
         "Documented in `{}`.",
         sources.stable_location(&p.source)
     ));
-    field_view(&p.name, &p.ty, doc, Some(owner), table, scope)
+    let mut field = field_view(&p.name, &p.ty, doc, Some(owner), table, scope);
+    // A relationship to a type that is not compiled is left out; its member
+    // then lands in `additional_properties`.
+    if let Some((target, _)) = table.get(&p.ty.name)
+        && !p.ty.is_primitive()
+        && p.ty.name != crate::ir::JSON_TYPE
+    {
+        field.cfg = table.cfg_within(target, owner).to_string();
+    }
+    field
 }
 
 fn field_view(
@@ -214,6 +349,7 @@ fn field_view(
         None => quote!(#[serde(#rename skip_serializing_if = "Option::is_none")]),
     };
     FieldView {
+        cfg: String::new(),
         docs: doc.tokens().to_string(),
         serde: serde.to_string(),
         ident: ident(&name).to_string(),
@@ -257,6 +393,7 @@ fn enum_view(index: usize, def: &TypeDef, table: &TypeTable<'_>, sources: &Sourc
         })
         .collect();
     EnumView {
+        cfg: table.cfg(index).to_string(),
         docs: doc.tokens().to_string(),
         ident: ident(table.ident(index)).to_string(),
         variants,

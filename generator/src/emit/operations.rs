@@ -194,7 +194,7 @@ fn pieces(path: &str) -> Option<Vec<Piece>> {
 }
 
 /// The Rust type of the success response; `None` when it cannot be expressed.
-fn response_type(op: &Operation, table: &TypeTable<'_>) -> Option<TokenStream> {
+pub(super) fn response_type(op: &Operation, table: &TypeTable<'_>) -> Option<TokenStream> {
     let Some(response) = &op.response else {
         return Some(quote!(()));
     };

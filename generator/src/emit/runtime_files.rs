@@ -13,6 +13,10 @@ const SOURCES: &[(&str, &str)] = &[
     ("lib.rs", include_str!("../../../runtime/src/lib.rs")),
     ("path.rs", include_str!("../../../runtime/src/path.rs")),
     (
+        "polymorphic.rs",
+        include_str!("../../../runtime/src/polymorphic.rs"),
+    ),
+    (
         "request.rs",
         include_str!("../../../runtime/src/request.rs"),
     ),

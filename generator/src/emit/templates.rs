@@ -6,7 +6,7 @@
 use askama::Template;
 use quote::quote;
 
-use super::models::{EnumView, ModelsView, StructView};
+use super::models::{AnyView, EnumView, ModelsView, StructView};
 use super::operations::{FnView, OperationsView};
 use super::{EmitConfig, EmitError};
 use crate::ir::Ir;
@@ -38,6 +38,12 @@ struct ModelEnum<'a> {
 }
 
 #[derive(Template)]
+#[template(path = "model_any.rs.txt", escape = "none")]
+struct ModelAny<'a> {
+    a: &'a AnyView,
+}
+
+#[derive(Template)]
 #[template(path = "operations.rs.txt", escape = "none")]
 struct OperationsHeader;
 
@@ -54,6 +60,8 @@ struct Client;
 
 /// One area module, as tokens.
 pub struct AreaView {
+    /// `#[cfg(feature = …)]` in a standalone crate, or empty.
+    pub cfg: String,
     /// `#[doc]` attributes.
     pub docs: String,
     /// `pub` or empty.
@@ -77,6 +85,7 @@ struct CargoToml<'a> {
     version: &'a str,
     name: &'a str,
     runtime_dependencies: &'a str,
+    features: &'a str,
 }
 
 fn render(path: &str, template: &impl Template) -> Result<String, EmitError> {
@@ -126,6 +135,9 @@ pub fn models(path: &str, view: &ModelsView) -> Result<(String, Vec<String>), Em
     for e in &view.enums {
         items.push(render(path, &ModelEnum { e })?);
     }
+    for a in &view.anys {
+        items.push(render(path, &ModelAny { a })?);
+    }
     Ok((render(path, &ModelsHeader)?, items))
 }
 
@@ -150,7 +162,7 @@ pub fn client() -> Result<String, EmitError> {
 }
 
 /// `Cargo.toml` of a standalone crate. The name must be a valid crate name.
-pub fn cargo_toml(name: &str) -> Result<String, EmitError> {
+pub fn cargo_toml(name: &str, features: &str) -> Result<String, EmitError> {
     if !is_crate_name(name) {
         return Err(EmitError {
             path: "Cargo.toml".to_owned(),
@@ -163,6 +175,7 @@ pub fn cargo_toml(name: &str) -> Result<String, EmitError> {
             version: env!("CARGO_PKG_VERSION"),
             name,
             runtime_dependencies: super::runtime_files::dependencies(),
+            features,
         },
     )
 }

@@ -28,6 +28,14 @@ pub struct TypeTable<'a> {
     component: Vec<usize>,
     /// Names of the body structs of operations that take parameters, by operation name.
     bodies: HashMap<String, String>,
+    /// Every type derived from each type, directly or not, in IR order.
+    descendants: Vec<Vec<usize>>,
+    /// The `Any…` enum of each struct type that has derived types.
+    any_idents: Vec<Option<String>>,
+    /// The cargo feature of each area, in crate mode (empty otherwise).
+    features: HashMap<String, String>,
+    /// For each type, the features that compile it (crate mode; empty otherwise).
+    needs: Vec<std::collections::BTreeSet<String>>,
 }
 
 impl<'a> TypeTable<'a> {
@@ -63,15 +71,90 @@ impl<'a> TypeTable<'a> {
                 (op.name.clone(), scope.claim(name, ""))
             })
             .collect();
+        let descendants = descendants(ir, &by_ref);
+        // Claimed last, so adding a hierarchy never renames an existing type.
+        let any_idents = ir
+            .types
+            .iter()
+            .zip(&descendants)
+            .map(|(t, below)| {
+                (t.kind != TypeKind::Enum && !below.is_empty())
+                    .then(|| scope.claim(names::upper_camel(&format!("any_{}", t.name), "Any"), ""))
+            })
+            .collect();
         let mut table = TypeTable {
             ir,
             by_ref,
             idents,
             component: Vec::new(),
             bodies,
+            descendants,
+            any_idents,
+            features: HashMap::new(),
+            needs: Vec::new(),
         };
         table.component = table.components();
         table
+    }
+
+    /// Gates items by cargo feature: `features` maps each area to its feature.
+    pub fn set_features(&mut self, features: HashMap<String, String>) {
+        self.needs = super::features::needed_by(
+            self.ir,
+            &self.by_ref,
+            |i| {
+                self.all_properties(i)
+                    .into_iter()
+                    .filter(|p| !p.navigation)
+                    .map(|p| p.ty.clone())
+                    .collect()
+            },
+            &features,
+        );
+        self.features = features;
+    }
+
+    /// The cargo feature of an area, in crate mode.
+    pub fn area_feature(&self, area: &str) -> Option<&str> {
+        self.features.get(area).map(String::as_str)
+    }
+
+    /// `#[cfg(...)]` for the type at `index`: on when any feature that needs it
+    /// is. Empty outside crate mode.
+    pub fn cfg(&self, index: usize) -> TokenStream {
+        let Some(needs) = self.needs.get(index) else {
+            return TokenStream::new();
+        };
+        let features: Vec<&str> = needs.iter().map(String::as_str).collect();
+        match features.as_slice() {
+            [] => quote!(#[cfg(any())]),
+            [one] => quote!(#[cfg(feature = #one)]),
+            many => quote!(#[cfg(any(#(feature = #many),*))]),
+        }
+    }
+
+    /// The cfg for the type at `index` inside an item of the type at `outer`:
+    /// empty when it is compiled whenever `outer` is.
+    pub fn cfg_within(&self, index: usize, outer: usize) -> TokenStream {
+        match (self.needs.get(index), self.needs.get(outer)) {
+            (Some(inner), Some(outer)) if !inner.is_superset(outer) => self.cfg(index),
+            _ => TokenStream::new(),
+        }
+    }
+
+    /// Whether the type at `index` is compiled whenever the type at `outer` is.
+    pub fn always_with(&self, index: usize, outer: usize) -> bool {
+        self.cfg_within(index, outer).is_empty()
+    }
+
+    /// Types derived from the type at `index`, directly or not.
+    pub fn descendants(&self, index: usize) -> &[usize] {
+        &self.descendants[index]
+    }
+
+    /// The `Any…` enum standing for the type at `index` and its derived types.
+    pub fn any_ident(&self, index: usize) -> Option<&str> {
+        self.any_idents[index].as_deref()
     }
 
     /// The IR type a reference names, if the IR defines it.
@@ -130,8 +213,10 @@ impl<'a> TypeTable<'a> {
                 if p.ty.collection {
                     continue;
                 }
+                // An `Any…` enum boxes its variants: no cycle through it.
                 if let Some((j, target)) = self.get(&p.ty.name)
                     && target.kind != TypeKind::Enum
+                    && self.any_idents[j].is_none()
                 {
                     graph.add_edge(nodes[i], nodes[j], ());
                 }
@@ -182,7 +267,7 @@ impl<'a> TypeTable<'a> {
             "Double" | "Decimal" => plain(quote!(f64)),
             "Single" => plain(quote!(f32)),
             "Guid" => plain(quote!(uuid::Uuid)),
-            "DateTimeOffset" => plain(quote!(chrono::DateTime<chrono::FixedOffset>)),
+            "DateTimeOffset" => plain(quote!(chrono::DateTime<chrono::Utc>)),
             "Date" => plain(quote!(chrono::NaiveDate)),
             "TimeOfDay" => plain(quote!(chrono::NaiveTime)),
             "Binary" => RustType {
@@ -192,7 +277,7 @@ impl<'a> TypeTable<'a> {
             JSON_TYPE | "Stream" => plain(quote!(serde_json::Value)),
             _ => match self.get(name) {
                 Some((index, _)) => {
-                    let id = ident(self.ident(index));
+                    let id = ident(self.any_ident(index).unwrap_or(self.ident(index)));
                     let path = if in_models {
                         quote!(#id)
                     } else {
@@ -207,4 +292,28 @@ impl<'a> TypeTable<'a> {
             },
         }
     }
+}
+
+/// For each type, the types below it in the inheritance tree (IR order).
+fn descendants(ir: &Ir, by_ref: &HashMap<String, usize>) -> Vec<Vec<usize>> {
+    let parent: Vec<Option<usize>> = ir
+        .types
+        .iter()
+        .map(|t| t.base.as_deref().and_then(|b| by_ref.get(b).copied()))
+        .collect();
+    let mut below = vec![Vec::new(); ir.types.len()];
+    for start in 0..ir.types.len() {
+        // Walk up, bounded by the type count so a cycle in the docs cannot loop.
+        let mut current = parent[start];
+        let mut steps = 0;
+        while let Some(up) = current {
+            if up == start || steps > ir.types.len() || below[up].last() == Some(&start) {
+                break;
+            }
+            below[up].push(start);
+            current = parent[up];
+            steps += 1;
+        }
+    }
+    below
 }

@@ -241,6 +241,11 @@ impl ExampleBody {
         let end = super::blocks::map_offset(&self.pieces, fallback, range.end).max(start);
         start..end
     }
+
+    /// The (body offset, page offset) pieces, for [`page_range`](Self::page_range) later.
+    pub fn pieces(&self) -> &[(usize, usize)] {
+        &self.pieces
+    }
 }
 
 /// A JSON representation block of a resource page.

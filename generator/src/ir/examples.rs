@@ -10,10 +10,11 @@ use std::collections::{HashMap, HashSet};
 use rayon::prelude::*;
 use std::ops::Range;
 
+use super::JSON_TYPE;
 use super::types::key;
 use super::{
-    ExampleBody, ExamplePair, ExampleRequest, ExampleResponse, Operation, RequestBody, TypeDef,
-    TypeKind, TypeRef,
+    ExampleBody, ExamplePair, ExampleRequest, ExampleResponse, Operation, Parameter, RequestBody,
+    TypeDef, TypeKind, TypeRef,
 };
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::extract::facts::{self, ExampleKind, PageFacts};
@@ -105,10 +106,14 @@ fn attach_page(
                 let operation = &mut ops[op].0;
                 check_path(operation, page, path, line, &mut used, diags);
                 exemplified.insert(op);
-                if let (Some(body), Some(RequestBody::Type(ty))) =
-                    (&example.body, &operation.request_body)
-                {
-                    check_body(body, ty, types, page, diags);
+                match (&example.body, &operation.request_body) {
+                    (Some(body), Some(RequestBody::Type(ty))) => {
+                        check_body(body, ty, types, page, diags);
+                    }
+                    (Some(body), Some(RequestBody::Parameters(params))) => {
+                        check_parameters(body, params, types, page, diags);
+                    }
+                    _ => {}
                 }
                 operation.examples.push(ExamplePair {
                     request: Some(ExampleRequest {
@@ -120,7 +125,7 @@ fn attach_page(
                         path: path.path.clone(),
                         query: path.query.clone(),
                         headers: headers(&example.headers),
-                        body: example.body.as_ref().map(body_of),
+                        body: example.body.as_ref().map(|b| body_of(b, page.file)),
                         source: Span::new(page.file, line.clone()),
                     }),
                     response: None,
@@ -149,7 +154,7 @@ fn attach_page(
                 let response = ExampleResponse {
                     status: *status,
                     headers: headers(&example.headers),
-                    body: example.body.as_ref().map(body_of),
+                    body: example.body.as_ref().map(|b| body_of(b, page.file)),
                     odata_type: example
                         .annotation
                         .as_ref()
@@ -229,8 +234,10 @@ fn headers(headers: &[crate::extract::http::Header]) -> Vec<(String, String)> {
         .collect()
 }
 
-fn body_of(body: &facts::ExampleBody) -> ExampleBody {
+fn body_of(body: &facts::ExampleBody, file: crate::source::FileId) -> ExampleBody {
     ExampleBody {
+        file,
+        pieces: body.pieces().to_vec(),
         raw: body.raw.clone(),
         json: body.json.clone(),
         strict: body.json.as_ref().is_some_and(|p| p.defect.is_none()),
@@ -303,6 +310,31 @@ fn check_body(
     checker.value(node, ty, "", 0);
 }
 
+/// Checks an action's body: each member named like a parameter against its type.
+fn check_parameters(
+    body: &facts::ExampleBody,
+    params: &[Parameter],
+    types: &TypeIndex<'_>,
+    page: &PageFacts,
+    diags: &mut Diagnostics,
+) {
+    let Some(parsed) = &body.json else { return };
+    let Kind::Object(members) = &parsed.node.kind else {
+        return;
+    };
+    let mut checker = Checker {
+        types,
+        page,
+        body,
+        diags,
+    };
+    for member in members {
+        if let Some(param) = params.iter().find(|p| p.name == member.key) {
+            checker.value(&member.value, &param.ty, &member.key, 1);
+        }
+    }
+}
+
 struct Checker<'a, 'b> {
     types: &'a TypeIndex<'a>,
     page: &'a PageFacts,
@@ -320,7 +352,8 @@ impl<'x> Checker<'x, '_> {
     }
 
     fn value(&mut self, node: &Node, ty: &TypeRef, at: &str, depth: usize) {
-        if depth > MAX_DEPTH || matches!(node.kind, Kind::Null) {
+        // Untyped JSON (`Json`) holds any value.
+        if depth > MAX_DEPTH || matches!(node.kind, Kind::Null) || ty.name == JSON_TYPE {
             return;
         }
         if ty.collection {
@@ -459,11 +492,25 @@ fn primitive_fits(edm: &str, node: &Node) -> bool {
         (Kind::String(s), "TimeOfDay") => is_time(s),
         (Kind::String(s), "Guid") => is_guid(s),
         (Kind::String(s), "Duration") => s.starts_with('P') || s.starts_with("-P"),
-        (Kind::String(s), "Binary") => s
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "+/=-_".contains(c)),
+        (Kind::String(s), "Binary") => is_base64(s),
         _ => false,
     }
+}
+
+/// Whether `s` decodes as base64 the way the runtime decodes it: standard
+/// or URL-safe alphabet, padding optional.
+fn is_base64(s: &str) -> bool {
+    use base64::Engine as _;
+    use base64::alphabet;
+    use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+    const CONFIG: GeneralPurposeConfig =
+        GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent);
+    let alphabet = if s.contains(['-', '_']) {
+        &alphabet::URL_SAFE
+    } else {
+        &alphabet::STANDARD
+    };
+    GeneralPurpose::new(alphabet, CONFIG).decode(s).is_ok()
 }
 
 fn is_date(s: &str) -> bool {

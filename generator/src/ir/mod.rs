@@ -326,9 +326,21 @@ pub struct ExampleBody {
     pub strict: bool,
     /// Why the text is not strict JSON (read leniently) or could not be read at all.
     pub defect: Option<String>,
+    /// The page the body is on.
+    pub file: crate::source::FileId,
+    /// Where the body's text lies in the page: (body offset, page offset) pieces.
+    pub pieces: Vec<(usize, usize)>,
 }
 
 impl ExampleBody {
+    /// The page span of a range of the body text (a JSON node's range).
+    pub fn span(&self, range: std::ops::Range<usize>) -> Span {
+        let fallback = self.pieces.first().map_or(0, |p| p.1);
+        let start = crate::extract::blocks::map_offset(&self.pieces, fallback, range.start);
+        let end = crate::extract::blocks::map_offset(&self.pieces, fallback, range.end).max(start);
+        Span::new(self.file, start..end)
+    }
+
     /// The body as serde_json, when it is (lenient) JSON.
     pub fn value(&self) -> Option<serde_json::Value> {
         self.json.as_ref().map(|p| p.node.to_value())

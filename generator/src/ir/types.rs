@@ -31,6 +31,10 @@ struct Entry {
     synthesized: bool,
     /// Set when this (synthesized) enum turned out to be an identical named enum.
     merged_into: Option<usize>,
+    /// Whether the page named after the type (`user.md` for `user`) defined it:
+    /// that page's area and summary win over pages that describe it in passing
+    /// (`intune-devices-user.md`).
+    canonical: bool,
 }
 
 /// The type space under construction.
@@ -272,6 +276,7 @@ impl<'a> TypeSpace<'a> {
             authority,
             synthesized: false,
             merged_into: None,
+            canonical: false,
         });
         self.by_key.insert(def_key, index);
         index
@@ -313,10 +318,22 @@ impl<'a> TypeSpace<'a> {
                 continue;
             }
             let source = self.span(page, page.title.as_ref().map_or(0..0, |t| t.1.clone()));
-            let index = self.define(ns, name, kind, Authority::Page, source, page);
-            self.by_file.entry(stem).or_insert(index);
+            let index = self.define(ns, name, kind, Authority::Page, source.clone(), page);
+            self.by_file.entry(stem.clone()).or_insert(index);
             self.page_types.insert(pi, index);
             let entry = &mut self.entries[index];
+            let canonical = stem == key(&entry.def.ref_name());
+            if canonical && !entry.canonical {
+                entry.canonical = true;
+                entry.def.area = area_of(page);
+                if page.summary.is_some() {
+                    entry.def.description = page.summary.clone();
+                }
+                if let Some(at) = entry.def.sources.iter().position(|s| *s == source) {
+                    let first = entry.def.sources.remove(at);
+                    entry.def.sources.insert(0, first);
+                }
+            }
             if entry.def.description.is_none() {
                 entry.def.description = page.summary.clone();
             }
