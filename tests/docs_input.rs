@@ -137,3 +137,93 @@ fn check_fails_with_a_diff_naming_a_new_property() {
     config.generate().expect("generate");
     assert!(config.check().expect("check").stale.is_empty());
 }
+
+/// A page whose operation would take an existing function's name: the
+/// newcomer is named apart and the existing function keeps its name, because
+/// `docgen-names.json` remembers it. Without that file, both are renamed.
+#[test]
+fn names_given_before_stay_when_a_colliding_page_is_added() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let docs = dir.path().join("docs");
+    let out = dir.path().join("out");
+    std::fs::create_dir_all(&docs).expect("mkdir");
+    copy_tree(&common::docs_input(), &docs);
+    let generate = || {
+        docgen::Config::new()
+            .docs(&docs)
+            .out_dir(&out)
+            .generate()
+            .expect("generate")
+    };
+    let first = generate();
+    let list = "GET /devicemanagement/deviceconfigurations/{}/rootcertificate/userstatuses";
+    assert_eq!(first.emitted.names.functions[list], "list_user_statuses");
+
+    // The same list, under mobile apps: its IR name collides.
+    let page = std::fs::read_to_string(docs.join("api/deviceconfigurationuserstatus-list.md"))
+        .expect("page")
+        .replace(
+            "deviceManagement/deviceConfigurations/{deviceConfigurationId}/rootCertificate",
+            "deviceAppManagement/mobileApps/{mobileAppId}",
+        )
+        .replace(
+            "deviceManagement/deviceConfigurations/f2a97c15-6e3b-4d0a-8b41-5c8e9d207a36/rootCertificate",
+            "deviceAppManagement/mobileApps/0e1f0a5e-4d3c-4b2a-9f8e-7d6c5b4a3f21",
+        );
+    std::fs::write(docs.join("api/mobileapp-list-userstatuses.md"), page).expect("write");
+    let newcomer = "GET /deviceappmanagement/mobileapps/{}/userstatuses";
+
+    let second = generate();
+    assert_eq!(second.emitted.names.functions[list], "list_user_statuses");
+    assert_eq!(
+        second.emitted.names.functions[newcomer],
+        "list_mobile_app_user_statuses"
+    );
+    let ops = std::fs::read_to_string(out.join("operations/intune.rs")).expect("operations");
+    assert!(ops.contains("pub fn list_user_statuses("));
+    assert!(ops.contains("pub fn list_mobile_app_user_statuses("));
+
+    // Named afresh, the collision qualifies both.
+    std::fs::remove_file(out.join(docgen::emit::NAMES_FILE)).expect("remove names");
+    let fresh = generate();
+    assert_eq!(
+        fresh.emitted.names.functions[list],
+        "list_root_certificate_user_statuses"
+    );
+}
+
+/// A names file is input too: names that are not identifiers are ignored and
+/// named afresh; a name pinned for another item is not given twice.
+#[test]
+fn a_hostile_names_file_cannot_inject_code() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("out");
+    std::fs::create_dir_all(&out).expect("mkdir");
+    std::fs::write(
+        out.join(docgen::emit::NAMES_FILE),
+        r#"{
+  "types": {"entity": "Entity { } fn evil() {", "complianceStatus": "r#type"},
+  "functions": {
+    "GET /devicemanagement/deviceconfigurations/{}/rootcertificate/userstatuses": "x() {} fn evil",
+    "GET /devicemanagement/deviceconfigurations/{}/rootcertificate/userstatuses/{}": "list_user_statuses"
+  }
+}"#,
+    )
+    .expect("write names");
+    let generated = docgen::Config::new()
+        .docs(common::docs_input())
+        .out_dir(&out)
+        .generate()
+        .expect("generate");
+    let names = &generated.emitted.names;
+    assert_eq!(names.types["entity"], "Entity");
+    assert_eq!(names.types["complianceStatus"], "ComplianceStatus");
+    // The valid pin holds; the operation it displaced is named apart.
+    let get = "GET /devicemanagement/deviceconfigurations/{}/rootcertificate/userstatuses/{}";
+    let list = "GET /devicemanagement/deviceconfigurations/{}/rootcertificate/userstatuses";
+    assert_eq!(names.functions[get], "list_user_statuses");
+    assert_eq!(names.functions[list], "list_user_statuses_2");
+    for file in &generated.emitted.files {
+        assert!(!file.contents.contains("evil"), "{}", file.path);
+    }
+}

@@ -36,7 +36,7 @@ fn every_typed_example_in_the_corpus_reads_and_round_trips() {
     )
     .expect("pin dependencies");
     let docs = &generated.docs;
-    let cases = example_cases(&docs.ir);
+    let cases = example_cases(&docs.ir, &generated.emitted.names);
     assert!(cases.len() > 1000, "only {} typed examples", cases.len());
 
     let results = run_harness(&out, &cases);

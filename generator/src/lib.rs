@@ -235,7 +235,22 @@ impl Config {
                 "`{name}` is not a valid crate name (letters, digits, `-`, `_`, starting with a letter)"
             )));
         }
-        Ok(emit::emit(&docs.ir, &docs.sources, &self.emit)?)
+        // Names given before stay (see `emit::Names`).
+        let previous = self
+            .out_dir
+            .as_ref()
+            .and_then(|out| std::fs::read_to_string(out.join(emit::NAMES_FILE)).ok())
+            .and_then(|text| emit::Names::parse(&text));
+        match previous {
+            Some(previous_names) => {
+                let config = emit::EmitConfig {
+                    previous_names,
+                    ..self.emit.clone()
+                };
+                Ok(emit::emit(&docs.ir, &docs.sources, &config)?)
+            }
+            None => Ok(emit::emit(&docs.ir, &docs.sources, &self.emit)?),
+        }
     }
 
     fn out(&self) -> Result<&PathBuf, Error> {

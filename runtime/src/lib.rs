@@ -30,6 +30,7 @@
 
 mod client;
 mod collection;
+mod duration;
 mod error;
 mod path;
 mod polymorphic;
@@ -39,6 +40,7 @@ mod token;
 
 pub use self::client::{Client, ClientBuilder};
 pub use self::collection::Collection;
+pub use self::duration::IsoDuration;
 pub use self::error::{ApiError, Error};
 pub use self::path::encode_path_segment;
 pub use self::polymorphic::{from_json_value, odata_type_key, odata_type_or};

@@ -7,6 +7,7 @@
 //! operations that are not generated, empty responses, bodies whose
 //! `Content-Type` is not JSON and primitive types are left out.
 
+use super::names_file::Names;
 use super::operations::response_type;
 use super::types::TypeTable;
 use crate::extract::json::{Kind, Node};
@@ -54,9 +55,10 @@ pub struct ExampleCase {
     pub operation: String,
 }
 
-/// Every typed example of the operations the emitter generates, in IR order.
-pub fn example_cases(ir: &Ir) -> Vec<ExampleCase> {
-    let table = TypeTable::new(ir);
+/// Every typed example of the operations the emitter generates, in IR order,
+/// with the type names `names` gives (those of [`Emitted::names`](super::Emitted::names)).
+pub fn example_cases(ir: &Ir, names: &Names) -> Vec<ExampleCase> {
+    let table = TypeTable::new(ir, names);
     let mut cases = Vec::new();
     for op in &ir.operations {
         if response_type(op, &table).is_none() {

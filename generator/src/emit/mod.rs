@@ -12,6 +12,7 @@ mod features;
 mod format;
 mod models;
 pub mod names;
+mod names_file;
 mod operations;
 mod runtime_files;
 mod templates;
@@ -28,6 +29,7 @@ use crate::source::SourceMap;
 
 pub use example_cases::{ExampleCase, ExampleRole, example_cases};
 pub use format::{GENERATED_HEADER, GENERATED_MARKER, format_file};
+pub use names_file::{NAMES_FILE, Names};
 pub use templates::is_crate_name;
 
 /// What to emit.
@@ -38,6 +40,9 @@ pub struct EmitConfig {
     /// When set, a complete crate of this name (Cargo.toml and src/, the runtime
     /// inlined as `src/runtime/`) instead of a module tree.
     pub crate_name: Option<String>,
+    /// The names the previous run gave (its `docgen-names.json`), kept where
+    /// they still fit.
+    pub previous_names: Names,
 }
 
 impl Default for EmitConfig {
@@ -45,6 +50,7 @@ impl Default for EmitConfig {
         EmitConfig {
             runtime_crate: "docgen_runtime".to_owned(),
             crate_name: None,
+            previous_names: Names::default(),
         }
     }
 }
@@ -86,6 +92,8 @@ pub struct Emitted {
     pub files: Vec<GeneratedFile>,
     /// What was dropped and why.
     pub diagnostics: Vec<Diagnostic>,
+    /// The names given (also written as `docgen-names.json`).
+    pub names: Names,
 }
 
 /// The IR's items grouped by product area (`ms.prod`), each area a module.
@@ -131,7 +139,7 @@ fn areas(ir: &Ir) -> Vec<Area> {
 /// Emits the SDK for `ir`. Areas are built and formatted in parallel; names
 /// are fixed beforehand, so the output does not depend on scheduling.
 pub fn emit(ir: &Ir, sources: &SourceMap, config: &EmitConfig) -> Result<Emitted, EmitError> {
-    let mut table = types::TypeTable::new(ir);
+    let mut table = types::TypeTable::new(ir, &config.previous_names);
     let areas = areas(ir);
     // A standalone crate gets a cargo feature per area; a module tree is part
     // of someone else's crate, whose features are not ours to declare.
@@ -149,7 +157,12 @@ pub fn emit(ir: &Ir, sources: &SourceMap, config: &EmitConfig) -> Result<Emitted
     }
     let table = table;
     let mut diagnostics = Vec::new();
-    let planned = operations::plan(ir, &table, &mut diagnostics);
+    let planned = operations::plan(ir, &table, &config.previous_names, &mut diagnostics);
+    let mut names = table.names().clone();
+    names.functions = planned
+        .iter()
+        .map(|p| (p.key.clone(), p.name().to_owned()))
+        .collect();
     let prefix = if config.crate_name.is_some() {
         "src/"
     } else {
@@ -272,6 +285,14 @@ pub fn emit(ir: &Ir, sources: &SourceMap, config: &EmitConfig) -> Result<Emitted
         });
         files.extend(runtime_files::inline());
     }
+    files.push(GeneratedFile {
+        path: NAMES_FILE.to_owned(),
+        contents: names.to_file(),
+    });
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(Emitted { files, diagnostics })
+    Ok(Emitted {
+        files,
+        diagnostics,
+        names,
+    })
 }

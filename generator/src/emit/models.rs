@@ -328,17 +328,14 @@ fn property_field(
 fn field_view(
     wire: &str,
     ty: &TypeRef,
-    mut doc: Doc,
+    doc: Doc,
     owner: Option<usize>,
     table: &TypeTable<'_>,
     scope: &mut Scope,
 ) -> FieldView {
     let name = scope.claim(names::snake(wire, "field"), "_");
     let rust = table.rust_type(ty, owner, true);
-    if ty.name == "Duration" {
-        doc.paragraph_break();
-        doc.raw("An ISO 8601 duration, such as `PT1H30M`.");
-    }
+
     let tokens = rust.tokens;
     let wire_lit = Literal::string(wire);
     let rename = (name != wire).then(|| quote!(rename = #wire_lit,));

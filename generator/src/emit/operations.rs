@@ -11,6 +11,7 @@ use quote::quote;
 
 use super::docs::Doc;
 use super::names::{self, Scope, ident};
+use super::names_file::{Names, path_key};
 use super::types::TypeTable;
 use crate::diag::{Code, Diagnostic};
 use crate::ir::{Ir, Operation, PathTemplate, RequestBody};
@@ -43,13 +44,30 @@ pub struct Planned {
     path: usize,
     pieces: Vec<Piece>,
     name: String,
+    /// Method and path, for the names file.
+    pub key: String,
 }
 
-/// Names every endpoint function (in IR order, so names are stable) and drops,
-/// with a diagnostic, what cannot be expressed.
-pub fn plan(ir: &Ir, table: &TypeTable<'_>, diagnostics: &mut Vec<Diagnostic>) -> Vec<Planned> {
+impl Planned {
+    /// The function's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+/// Names every endpoint function and drops, with a diagnostic, what cannot be
+/// expressed. A function keeps the name `pinned` (the previous run's) gives
+/// its method and path when that name is still valid and free; the others are
+/// named in IR order, so the same input always yields the same names.
+pub fn plan(
+    ir: &Ir,
+    table: &TypeTable<'_>,
+    pinned: &Names,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<Planned> {
     let mut scope = Scope::with_reserved(&["new", "runtime", "from", "into", "clone", "fmt"]);
-    let mut planned = Vec::new();
+    // Every function to generate, before naming: (operation, path, pieces, key).
+    let mut functions: Vec<(usize, usize, Vec<Piece>, String)> = Vec::new();
     for (index, op) in ir.operations.iter().enumerate() {
         if response_type(op, table).is_none() {
             diagnostics.push(Diagnostic::new(
@@ -62,8 +80,7 @@ pub fn plan(ir: &Ir, table: &TypeTable<'_>, diagnostics: &mut Vec<Diagnostic>) -
             ));
             continue;
         }
-        let base = scope.claim(names::snake(&op.name, "call"), "_");
-        let mut shapes: Vec<String> = Vec::new();
+        let mut keys: Vec<String> = Vec::new();
         for (path_index, path) in op.paths.iter().enumerate() {
             let Some(pieces) = pieces(&path.path) else {
                 diagnostics.push(Diagnostic::new(
@@ -77,37 +94,56 @@ pub fn plan(ir: &Ir, table: &TypeTable<'_>, diagnostics: &mut Vec<Diagnostic>) -
                 continue;
             };
             // `{id}` and `{userPrincipalName}` alternatives give the same function.
-            let shape: String = pieces
-                .iter()
-                .map(|p| match p {
-                    Piece::Text(t) => t.to_ascii_lowercase(),
-                    Piece::Param(_) => "{}".to_owned(),
-                })
-                .collect();
-            if shapes.contains(&shape) {
+            let key = path_key(&op.method, &path.path);
+            if keys.contains(&key) {
                 continue;
             }
-            shapes.push(shape);
-            let name = if shapes.len() == 1 {
-                base.clone()
-            } else {
-                scope.claim(
-                    format!(
-                        "{base}_via_{}",
-                        names::snake(&distinct_word(op, path), "path")
-                    ),
-                    "_",
-                )
+            keys.push(key.clone());
+            functions.push((index, path_index, pieces, key));
+        }
+    }
+    let mut names: Vec<Option<String>> = functions
+        .iter()
+        .map(|(_, _, _, key)| {
+            let name = pinned.functions.get(key)?;
+            let valid = names::snake(name, "") == *name && !scope.contains(name);
+            valid.then(|| scope.claim(name.clone(), "_"))
+        })
+        .collect();
+    // The rest: an operation's first path gets its name, other paths
+    // `{name}_via_{word}`.
+    let mut base: Option<(usize, String)> = None;
+    for (i, (index, path_index, _, _)) in functions.iter().enumerate() {
+        let op = &ir.operations[*index];
+        let first = base.as_ref().is_none_or(|(b, _)| b != index);
+        if first {
+            let name = match &names[i] {
+                Some(name) => name.clone(),
+                None => scope.claim(names::snake(&op.name, "call"), "_"),
             };
-            planned.push(Planned {
-                operation: index,
-                path: path_index,
-                pieces,
-                name,
+            base = Some((*index, name));
+        }
+        if names[i].is_none() {
+            let op_name = base.as_ref().map_or("call", |(_, n)| n.as_str());
+            names[i] = Some(if first {
+                op_name.to_owned()
+            } else {
+                let word = names::snake(&distinct_word(op, &op.paths[*path_index]), "path");
+                scope.claim(format!("{op_name}_via_{word}"), "_")
             });
         }
     }
-    planned
+    functions
+        .into_iter()
+        .zip(names)
+        .map(|((operation, path, pieces, key), name)| Planned {
+            operation,
+            path,
+            pieces,
+            name: name.unwrap_or_default(),
+            key,
+        })
+        .collect()
 }
 
 /// Renders planned functions.

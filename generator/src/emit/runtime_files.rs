@@ -9,6 +9,10 @@ const SOURCES: &[(&str, &str)] = &[
         "collection.rs",
         include_str!("../../../runtime/src/collection.rs"),
     ),
+    (
+        "duration.rs",
+        include_str!("../../../runtime/src/duration.rs"),
+    ),
     ("error.rs", include_str!("../../../runtime/src/error.rs")),
     ("lib.rs", include_str!("../../../runtime/src/lib.rs")),
     ("path.rs", include_str!("../../../runtime/src/path.rs")),

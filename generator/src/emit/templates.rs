@@ -109,6 +109,14 @@ pub fn root(runtime_path: &str, config: &EmitConfig, ir: &Ir) -> Result<String, 
                 "",
                 " Build a [`runtime::Client`] (base URL, token), wrap it in a [`Client`], and",
                 " call one method per documented endpoint.",
+                "",
+                " # Cargo features",
+                "",
+                " One feature per product area (`ms.prod`), named like its module in",
+                " [`models`]; `full`, the default, enables them all. With",
+                " `default-features = false`, enable the areas you use: the types they",
+                " need from other areas come with them, and relationships to types that",
+                " are left out stay in `additional_properties`.",
             ];
             quote!(#(#![doc = #lines])*).to_string()
         }

@@ -9,6 +9,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::names::{self, ident};
+use super::names_file::{Names, path_key};
 use crate::ir::{Ir, JSON_TYPE, Property, TypeDef, TypeKind, TypeRef};
 
 /// How a field's value is written in Rust, without the `Option`.
@@ -36,11 +37,15 @@ pub struct TypeTable<'a> {
     features: HashMap<String, String>,
     /// For each type, the features that compile it (crate mode; empty otherwise).
     needs: Vec<std::collections::BTreeSet<String>>,
+    /// Every type name given, for the names file.
+    given: Names,
 }
 
 impl<'a> TypeTable<'a> {
-    /// Names every type (in IR order, so names are stable) and finds cycles.
-    pub fn new(ir: &'a Ir) -> Self {
+    /// Names every type and finds cycles. Names in `pinned` (the previous
+    /// run's) are kept where still valid and free; the rest are given in IR
+    /// order, so the same input always yields the same names.
+    pub fn new(ir: &'a Ir, pinned: &Names) -> Self {
         let mut scope = names::type_scope();
         let by_ref: HashMap<String, usize> = ir
             .types
@@ -48,40 +53,87 @@ impl<'a> TypeTable<'a> {
             .enumerate()
             .map(|(i, t)| (t.ref_name(), i))
             .collect();
+        let keep = |key: &str, scope: &mut names::Scope| -> Option<String> {
+            let name = pinned.types.get(key)?;
+            let valid = names::upper_camel(name, "") == *name && !scope.contains(name);
+            valid.then(|| scope.claim(name.clone(), ""))
+        };
+        let mut idents: Vec<Option<String>> = ir
+            .types
+            .iter()
+            .map(|t| keep(&t.ref_name(), &mut scope))
+            .collect();
+        let body_keys: Vec<(String, String)> = ir
+            .operations
+            .iter()
+            .filter(|op| matches!(op.request_body, Some(crate::ir::RequestBody::Parameters(_))))
+            .map(|op| {
+                let path = op.paths.first().map_or("", |p| p.path.as_str());
+                (
+                    op.name.clone(),
+                    format!("body {}", path_key(&op.method, path)),
+                )
+            })
+            .collect();
+        let mut bodies: HashMap<String, String> = body_keys
+            .iter()
+            .filter_map(|(op, key)| Some((op.clone(), keep(key, &mut scope)?)))
+            .collect();
+        let descendants = descendants(ir, &by_ref);
+        let mut any_idents: Vec<Option<String>> = ir
+            .types
+            .iter()
+            .zip(&descendants)
+            .map(|(t, below)| {
+                (t.kind != TypeKind::Enum && !below.is_empty())
+                    .then(|| keep(&format!("any {}", t.ref_name()), &mut scope))
+                    .flatten()
+            })
+            .collect();
         // Graph-namespace types claim names first, so `user` is `User` even when
         // another namespace also has a `user`.
         let mut order: Vec<usize> = (0..ir.types.len()).collect();
         order.sort_by_key(|&i| ir.types[i].namespace != crate::ir::GRAPH_NAMESPACE);
-        let mut idents = vec![String::new(); ir.types.len()];
         for i in order {
+            if idents[i].is_some() {
+                continue;
+            }
             let t = &ir.types[i];
             let mut name = names::upper_camel(&t.name, "Type");
             if scope.contains(&name) && t.namespace != crate::ir::GRAPH_NAMESPACE {
                 let ns = t.namespace.rsplit('.').next().unwrap_or("");
                 name = names::upper_camel(&format!("{ns}_{}", t.name), "Type");
             }
-            idents[i] = scope.claim(name, "");
+            idents[i] = Some(scope.claim(name, ""));
         }
-        let bodies = ir
-            .operations
-            .iter()
-            .filter(|op| matches!(op.request_body, Some(crate::ir::RequestBody::Parameters(_))))
-            .map(|op| {
-                let name = names::upper_camel(&format!("{}Body", op.name), "Body");
-                (op.name.clone(), scope.claim(name, ""))
-            })
-            .collect();
-        let descendants = descendants(ir, &by_ref);
+        for (op, _) in &body_keys {
+            if !bodies.contains_key(op) {
+                let name = names::upper_camel(&format!("{op}Body"), "Body");
+                bodies.insert(op.clone(), scope.claim(name, ""));
+            }
+        }
         // Claimed last, so adding a hierarchy never renames an existing type.
-        let any_idents = ir
-            .types
-            .iter()
-            .zip(&descendants)
-            .map(|(t, below)| {
-                (t.kind != TypeKind::Enum && !below.is_empty())
-                    .then(|| scope.claim(names::upper_camel(&format!("any_{}", t.name), "Any"), ""))
-            })
-            .collect();
+        for (i, (t, below)) in ir.types.iter().zip(&descendants).enumerate() {
+            if t.kind != TypeKind::Enum && !below.is_empty() && any_idents[i].is_none() {
+                let name = names::upper_camel(&format!("any_{}", t.name), "Any");
+                any_idents[i] = Some(scope.claim(name, ""));
+            }
+        }
+        let idents: Vec<String> = idents.into_iter().map(Option::unwrap_or_default).collect();
+        let mut given = Names::default();
+        for (i, t) in ir.types.iter().enumerate() {
+            given.types.insert(t.ref_name(), idents[i].clone());
+            if let Some(any) = &any_idents[i] {
+                given
+                    .types
+                    .insert(format!("any {}", t.ref_name()), any.clone());
+            }
+        }
+        for (op, key) in &body_keys {
+            if let Some(name) = bodies.get(op) {
+                given.types.insert(key.clone(), name.clone());
+            }
+        }
         let mut table = TypeTable {
             ir,
             by_ref,
@@ -92,9 +144,15 @@ impl<'a> TypeTable<'a> {
             any_idents,
             features: HashMap::new(),
             needs: Vec::new(),
+            given,
         };
         table.component = table.components();
         table
+    }
+
+    /// The type names given, by what they name (for `docgen-names.json`).
+    pub fn names(&self) -> &Names {
+        &self.given
     }
 
     /// Gates items by cargo feature: `features` maps each area to its feature.
@@ -257,7 +315,9 @@ impl<'a> TypeTable<'a> {
     fn element(&self, name: &str, owner: Option<usize>, in_models: bool) -> RustType {
         let plain = |tokens: TokenStream| RustType { tokens, with: None };
         match name {
-            "String" | "Duration" => plain(quote!(String)),
+            "String" => plain(quote!(String)),
+            "Duration" if in_models => plain(quote!(super::super::runtime::IsoDuration)),
+            "Duration" => plain(quote!(runtime::IsoDuration)),
             "Int16" => plain(quote!(i16)),
             "Int32" => plain(quote!(i32)),
             "Int64" => plain(quote!(i64)),
