@@ -156,7 +156,7 @@ fn names_given_before_stay_when_a_colliding_page_is_added() {
             .expect("generate")
     };
     let first = generate();
-    let list = "GET /devicemanagement/deviceconfigurations/{}/rootcertificate/userstatuses";
+    let list = "GET /devicemanagement/deviceconfigurations/{}/rootcertificate/userstatuses @api/deviceconfigurationuserstatus-list.md";
     assert_eq!(first.emitted.names.functions[list], "list_user_statuses");
 
     // The same list, under mobile apps: its IR name collides.
@@ -171,7 +171,8 @@ fn names_given_before_stay_when_a_colliding_page_is_added() {
             "deviceAppManagement/mobileApps/0e1f0a5e-4d3c-4b2a-9f8e-7d6c5b4a3f21",
         );
     std::fs::write(docs.join("api/mobileapp-list-userstatuses.md"), page).expect("write");
-    let newcomer = "GET /deviceappmanagement/mobileapps/{}/userstatuses";
+    let newcomer =
+        "GET /deviceappmanagement/mobileapps/{}/userstatuses @api/mobileapp-list-userstatuses.md";
 
     let second = generate();
     assert_eq!(second.emitted.names.functions[list], "list_user_statuses");
@@ -204,8 +205,8 @@ fn a_hostile_names_file_cannot_inject_code() {
         r#"{
   "types": {"entity": "Entity { } fn evil() {", "complianceStatus": "r#type"},
   "functions": {
-    "GET /devicemanagement/deviceconfigurations/{}/rootcertificate/userstatuses": "x() {} fn evil",
-    "GET /devicemanagement/deviceconfigurations/{}/rootcertificate/userstatuses/{}": "list_user_statuses"
+    "GET /devicemanagement/deviceconfigurations/{}/rootcertificate/userstatuses @api/deviceconfigurationuserstatus-list.md": "x() {} fn evil",
+    "GET /devicemanagement/deviceconfigurations/{}/rootcertificate/userstatuses/{} @api/deviceconfigurationuserstatus-get.md": "list_user_statuses"
   }
 }"#,
     )
@@ -219,8 +220,8 @@ fn a_hostile_names_file_cannot_inject_code() {
     assert_eq!(names.types["entity"], "Entity");
     assert_eq!(names.types["complianceStatus"], "ComplianceStatus");
     // The valid pin holds; the operation it displaced is named apart.
-    let get = "GET /devicemanagement/deviceconfigurations/{}/rootcertificate/userstatuses/{}";
-    let list = "GET /devicemanagement/deviceconfigurations/{}/rootcertificate/userstatuses";
+    let get = "GET /devicemanagement/deviceconfigurations/{}/rootcertificate/userstatuses/{} @api/deviceconfigurationuserstatus-get.md";
+    let list = "GET /devicemanagement/deviceconfigurations/{}/rootcertificate/userstatuses @api/deviceconfigurationuserstatus-list.md";
     assert_eq!(names.functions[get], "list_user_statuses");
     assert_eq!(names.functions[list], "list_user_statuses_2");
     for file in &generated.emitted.files {

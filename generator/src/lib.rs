@@ -15,6 +15,7 @@ pub mod emit;
 pub mod extract;
 pub mod ir;
 pub mod load;
+pub mod mock;
 pub mod output;
 pub mod source;
 mod yaml;

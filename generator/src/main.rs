@@ -47,6 +47,20 @@ enum Command {
         #[arg(long)]
         deny_warnings: bool,
     },
+    /// Serve the documented responses over HTTP on 127.0.0.1, for offline tests.
+    ///
+    /// Each documented request gets its documented response (status, headers,
+    /// body), matched by method, path (placeholders match any segment), query
+    /// and, among examples of one path, body. Anything else gets a Graph-style
+    /// 404 naming the nearest documented request. Runs until interrupted.
+    Mock {
+        /// The docs folder.
+        #[arg(long, default_value = "docs-input")]
+        docs: PathBuf,
+        /// The port; 0 picks a free one (printed on start).
+        #[arg(long, default_value_t = 8080)]
+        port: u16,
+    },
     /// Explain a diagnostic code, or list every code.
     Explain {
         /// The code, e.g. `example-value-type`.
@@ -126,6 +140,7 @@ fn main() -> ExitCode {
             deny_warnings,
         } => lint(paths, format, deny_warnings),
         Command::Explain { code } => explain(code),
+        Command::Mock { docs, port } => mock(docs, port),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -171,6 +186,51 @@ fn ir(paths: Vec<PathBuf>, json: bool) -> Result<u8, docgen::Error> {
     };
     let _ = stdout.write_all(text.as_bytes());
     Ok(0)
+}
+
+fn mock(docs: PathBuf, port: u16) -> Result<u8, docgen::Error> {
+    let read = docgen::read_docs(&[docs])?;
+    let routes = docgen::mock::Routes::from_ir(&read.ir, &read.sources);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("error: cannot start the server's runtime: {e}");
+            return Ok(FAILURE);
+        }
+    };
+    runtime.block_on(async move {
+        let listener = match tokio::net::TcpListener::bind(("127.0.0.1", port)).await {
+            Ok(listener) => listener,
+            Err(e) => {
+                eprintln!("error: cannot listen on 127.0.0.1:{port}: {e}");
+                return Ok(FAILURE);
+            }
+        };
+        let address = listener
+            .local_addr()
+            .map_or_else(|_| format!("127.0.0.1:{port}"), |a| a.to_string());
+        // The first line on stdout is the URL, for scripts and tests to read.
+        println!("http://{address}");
+        eprintln!(
+            "docgen mock: {} documented responses from {} pages on http://{address} (the /v1.0 prefix is optional); Ctrl-C stops it",
+            routes.len(),
+            read.sources.len()
+        );
+        let server = docgen::mock::serve(std::sync::Arc::new(routes), listener);
+        tokio::select! {
+            result = server => match result {
+                Ok(()) => Ok(0),
+                Err(e) => {
+                    eprintln!("error: the server stopped: {e}");
+                    Ok(FAILURE)
+                }
+            },
+            _ = tokio::signal::ctrl_c() => Ok(0),
+        }
+    })
 }
 
 fn generate(config: Config) -> Result<u8, docgen::Error> {

@@ -250,3 +250,100 @@ fn explain_documents_every_code() {
     }
     assert_eq!(code(&docgen(&["explain", "no-such-code"])), 2);
 }
+
+/// A running `docgen mock`, stopped when dropped.
+struct Mock {
+    child: std::process::Child,
+    url: String,
+}
+
+impl Mock {
+    fn start(docs: &str) -> Mock {
+        use std::io::BufRead;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_docgen"))
+            .args(["mock", "--docs", docs, "--port", "0"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("docgen mock starts");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut line = String::new();
+        std::io::BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("the URL line");
+        Mock {
+            child,
+            url: line.trim().to_owned(),
+        }
+    }
+
+    /// Sends one HTTP/1.1 request; returns the status line, headers and body.
+    fn send(&self, method: &str, target: &str, body: &str) -> (u16, String, String) {
+        use std::io::{Read, Write};
+        let host = self.url.trim_start_matches("http://");
+        let mut stream = std::net::TcpStream::connect(host).expect("connect");
+        write!(
+            stream,
+            "{method} {target} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        )
+        .expect("send");
+        let mut response = String::new();
+        stream.read_to_string(&mut response).expect("read");
+        let (head, body) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
+        let status = head
+            .split_whitespace()
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
+        (status, head.to_ascii_lowercase(), body.to_owned())
+    }
+}
+
+impl Drop for Mock {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn mock_answers_documented_requests_and_names_the_nearest_otherwise() {
+    let mock = Mock::start(&docs_input());
+    assert!(mock.url.starts_with("http://127.0.0.1:"), "{}", mock.url);
+
+    // The documented GET, with and without the version prefix, any id.
+    let (status, head, body) = mock.send(
+        "GET",
+        "/v1.0/deviceManagement/deviceConfigurations/any-id/rootCertificate/userStatuses/other-id",
+        "",
+    );
+    assert_eq!(status, 200, "{body}");
+    assert!(head.contains("content-type: application/json"));
+    let value: serde_json::Value = serde_json::from_str(&body).expect("documented JSON");
+    assert!(value.get("userPrincipalName").is_some(), "{body}");
+
+    // The documented DELETE answers 204 with no body.
+    let (status, _, body) = mock.send(
+        "DELETE",
+        "/deviceManagement/deviceConfigurations/a/rootCertificate/userStatuses/b",
+        "",
+    );
+    assert_eq!((status, body.as_str()), (204, ""));
+
+    // Anything else: a Graph-style 404 naming the nearest documented request.
+    let (status, _, body) = mock.send(
+        "GET",
+        "/v1.0/deviceManagement/deviceConfigurations/a/rootCertificate/userStatus/b",
+        "",
+    );
+    assert_eq!(status, 404);
+    let error: serde_json::Value = serde_json::from_str(&body).expect("JSON error");
+    assert_eq!(error["error"]["code"], "noDocumentedRequest");
+    let message = error["error"]["message"].as_str().expect("message");
+    assert!(
+        message.contains("GET /deviceManagement/deviceConfigurations/")
+            && message.contains("api/deviceconfigurationuserstatus-get.md:"),
+        "{message}"
+    );
+}

@@ -8,8 +8,12 @@ use url::{Origin, Url};
 
 use super::error::Error;
 use super::request::{Request, Target};
+use super::retry::RetryPolicy;
 use super::token::{StaticToken, TokenProvider};
 use super::{DEFAULT_USER_AGENT, GRAPH_V1_0};
+
+/// The default of [`ClientBuilder::max_response_bytes`]: 256 MiB.
+const DEFAULT_MAX_RESPONSE_BYTES: usize = 256 << 20;
 
 /// A Microsoft Graph client: base URL, credentials and a connection pool.
 ///
@@ -28,6 +32,8 @@ pub(super) struct Inner {
     pub(super) token: Option<Arc<dyn TokenProvider>>,
     pub(super) user_agent: HeaderValue,
     pub(super) timeout: Option<Duration>,
+    pub(super) retry: RetryPolicy,
+    pub(super) max_response_bytes: usize,
 }
 
 impl Client {
@@ -101,6 +107,8 @@ pub struct ClientBuilder {
     timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
     http_client: Option<reqwest::Client>,
+    retry: RetryPolicy,
+    max_response_bytes: usize,
 }
 
 impl Default for ClientBuilder {
@@ -121,6 +129,8 @@ impl ClientBuilder {
             timeout: None,
             connect_timeout: None,
             http_client: None,
+            retry: RetryPolicy::default(),
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
         }
     }
 
@@ -161,6 +171,20 @@ impl ClientBuilder {
     /// client instead.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// How throttled (429) and unavailable (503, 504) answers are retried.
+    /// Default: [`RetryPolicy::default`]; [`RetryPolicy::none`] turns retries off.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// The longest response body accepted, in bytes; a longer one fails with
+    /// [`Error::ResponseTooLarge`] without being read further. Default: 256 MiB.
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.max_response_bytes = limit;
         self
     }
 
@@ -212,6 +236,8 @@ impl ClientBuilder {
                 token: self.token,
                 user_agent,
                 timeout: self.timeout,
+                retry: self.retry,
+                max_response_bytes: self.max_response_bytes,
             }),
         })
     }

@@ -53,6 +53,16 @@ pub enum Error {
     #[error("invalid request: {0}")]
     InvalidRequest(String),
 
+    /// The response body is longer than the client accepts (see
+    /// [`ClientBuilder::max_response_bytes`](super::ClientBuilder::max_response_bytes)).
+    #[error("the response body (HTTP {status}) is longer than the limit of {limit} bytes")]
+    ResponseTooLarge {
+        /// The status of the response.
+        status: u16,
+        /// The limit, in bytes.
+        limit: usize,
+    },
+
     /// The [`TokenProvider`](super::TokenProvider) could not supply a usable token.
     #[error("failed to obtain an access token: {0}")]
     Token(String),
@@ -64,7 +74,9 @@ impl Error {
         match self {
             Error::Transport(err) => err.status().map(|status| status.as_u16()),
             Error::Api(err) => Some(err.status),
-            Error::UnexpectedStatus { status, .. } | Error::Decode { status, .. } => Some(*status),
+            Error::UnexpectedStatus { status, .. }
+            | Error::Decode { status, .. }
+            | Error::ResponseTooLarge { status, .. } => Some(*status),
             Error::Serialize(_) | Error::InvalidRequest(_) | Error::Token(_) => None,
         }
     }

@@ -32,9 +32,11 @@ mod client;
 mod collection;
 mod duration;
 mod error;
+mod paging;
 mod path;
 mod polymorphic;
 mod request;
+mod retry;
 mod serde_helpers;
 mod token;
 
@@ -45,6 +47,7 @@ pub use self::error::{ApiError, Error};
 pub use self::path::encode_path_segment;
 pub use self::polymorphic::{from_json_value, odata_type_key, odata_type_or};
 pub use self::request::Request;
+pub use self::retry::RetryPolicy;
 pub use self::serde_helpers::{base64_bytes, option_base64_bytes};
 pub use self::token::{StaticToken, TokenFuture, TokenProvider};
 

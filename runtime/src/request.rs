@@ -2,6 +2,7 @@ use std::fmt;
 use std::future::{Future, IntoFuture};
 use std::marker::PhantomData;
 use std::pin::Pin;
+use std::time::{Instant, SystemTime};
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use reqwest::Method;
@@ -13,6 +14,7 @@ use url::Url;
 use super::client::Client;
 use super::error::{ApiError, Error};
 use super::path::check_relative_path;
+use super::retry;
 
 /// Bytes encoded in query names and values. Besides `&`, `=` and `#`, this
 /// encodes `+` (which form decoders read as a space, breaking timestamps in
@@ -51,6 +53,24 @@ pub struct Request<T> {
     error: Option<Error>,
     // `fn() -> T` keeps the request Send + Sync whatever `T` is: no `T` is stored.
     response: PhantomData<fn() -> T>,
+}
+
+/// What a request for a link the service sent keeps from the first request.
+#[derive(Clone)]
+pub(super) struct LinkTemplate {
+    client: Client,
+    headers: HeaderMap,
+    expected_status: Option<u16>,
+}
+
+impl LinkTemplate {
+    /// A GET of `link` (an absolute URL, query included).
+    pub(super) fn with_link<T>(&self, link: String) -> Request<T> {
+        let mut request = Request::new(self.client.clone(), Method::GET, Target::Link(link));
+        request.headers = self.headers.clone();
+        request.expected_status = self.expected_status;
+        request
+    }
 }
 
 /// Where a request goes.
@@ -271,6 +291,16 @@ impl<T> Request<T> {
         }
     }
 
+    /// A request like this one (client, headers, expected status) for links
+    /// the service sends, such as `@odata.nextLink`; see [`Self::with_link`].
+    pub(super) fn link_template(&self) -> LinkTemplate {
+        LinkTemplate {
+            client: self.client.clone(),
+            headers: self.headers.clone(),
+            expected_status: self.expected_status,
+        }
+    }
+
     /// Keeps the first problem: later ones are usually caused by it.
     fn fail(&mut self, error: Error) {
         self.error.get_or_insert(error);
@@ -287,14 +317,19 @@ impl<T: DeserializeOwned> Request<T> {
     ///
     /// An empty (or all-whitespace) body decodes like JSON `null`, so `T = ()`
     /// fits `204 No Content` while a struct `T` yields [`Error::Decode`].
+    /// With `T = ()` any body is ignored.
     ///
     /// # Errors
     ///
     /// - [`Error::Serialize`] or [`Error::InvalidRequest`] for problems kept
     ///   while building the request, and those of [`url`](Self::url);
     /// - [`Error::Token`] if the token provider fails;
-    /// - [`Error::Transport`] if no response could be received;
-    /// - [`Error::Api`] for a status outside `200..=299`;
+    /// - [`Error::Transport`] if no response could be received (a connection
+    ///   that could not be made is retried as the client's
+    ///   [`RetryPolicy`](super::RetryPolicy) says);
+    /// - [`Error::ResponseTooLarge`] if the body is longer than the client allows;
+    /// - [`Error::Api`] for a status outside `200..=299` (429, 503 and 504
+    ///   only once the retry policy gives up);
     /// - [`Error::UnexpectedStatus`] for another 2xx status than the one set
     ///   with [`expect_status`](Self::expect_status);
     /// - [`Error::Decode`] if the body does not decode into `T`.
@@ -331,18 +366,51 @@ impl<T: DeserializeOwned> Request<T> {
             }
         }
 
-        let mut builder = inner.http.request(self.method, url).headers(headers);
-        if let Some(timeout) = inner.timeout {
-            builder = builder.timeout(timeout);
-        }
-        if let Some(body) = self.body {
-            builder = builder.body(body);
-        }
-
-        let response = builder.send().await.map_err(Error::Transport)?;
-        let status = response.status().as_u16();
-        let response_headers = response.headers().clone();
-        let bytes = response.bytes().await.map_err(Error::Transport)?;
+        // Throttled and unavailable answers are retried (see RetryPolicy);
+        // the body is kept so every attempt sends the same bytes.
+        let started = Instant::now();
+        let mut retry = 0;
+        let (status, response_headers, bytes) = loop {
+            let mut builder = inner
+                .http
+                .request(self.method.clone(), url.clone())
+                .headers(headers.clone());
+            if let Some(timeout) = inner.timeout {
+                builder = builder.timeout(timeout);
+            }
+            if let Some(body) = &self.body {
+                builder = builder.body(body.clone());
+            }
+            let response = match builder.send().await {
+                Ok(response) => response,
+                // Nothing was sent when the connection could not be made.
+                Err(err) if err.is_connect() => {
+                    match inner.retry.wait(retry, None, started.elapsed()) {
+                        Some(wait) => {
+                            tokio::time::sleep(wait).await;
+                            retry += 1;
+                            continue;
+                        }
+                        None => return Err(Error::Transport(err)),
+                    }
+                }
+                Err(err) => return Err(Error::Transport(err)),
+            };
+            let status = response.status().as_u16();
+            let response_headers = response.headers().clone();
+            if retry::retryable(status) {
+                let asked = retry::retry_after(&response_headers, SystemTime::now());
+                if let Some(wait) = inner.retry.wait(retry, asked, started.elapsed()) {
+                    // Drop the body unread: the answer is not the one we want.
+                    drop(response);
+                    tokio::time::sleep(wait).await;
+                    retry += 1;
+                    continue;
+                }
+            }
+            let bytes = read_body(response, inner.max_response_bytes).await?;
+            break (status, response_headers, bytes);
+        };
 
         if !(200..=299).contains(&status) {
             return Err(Error::Api(Box::new(ApiError::from_response(
@@ -392,8 +460,26 @@ fn is_secret(name: &HeaderName) -> bool {
     name == header::AUTHORIZATION || name == header::PROXY_AUTHORIZATION || name == header::COOKIE
 }
 
+/// Reads a response body, refusing one longer than `limit` bytes.
+async fn read_body(mut response: reqwest::Response, limit: usize) -> Result<Vec<u8>, Error> {
+    let status = response.status().as_u16();
+    let too_large = || Error::ResponseTooLarge { status, limit };
+    if response.content_length().is_some_and(|n| n > limit as u64) {
+        return Err(too_large());
+    }
+    let mut bytes = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(Error::Transport)? {
+        if bytes.len() + chunk.len() > limit {
+            return Err(too_large());
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    Ok(bytes)
+}
+
 fn decode<T: DeserializeOwned>(status: u16, bytes: &[u8]) -> Result<T, Error> {
-    let result = if bytes.trim_ascii().is_empty() {
+    // An operation documented to return nothing (`T = ()`) ignores any body.
+    let result = if bytes.trim_ascii().is_empty() || std::mem::size_of::<T>() == 0 {
         T::deserialize(serde_json::Value::Null)
     } else {
         serde_json::from_slice(bytes)

@@ -7,8 +7,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use docgen_runtime::{
-    Client, Collection, DEFAULT_USER_AGENT, Error, Method, StaticToken, TokenFuture, TokenProvider,
-    encode_path_segment,
+    Client, Collection, DEFAULT_USER_AGENT, Error, Method, RetryPolicy, StaticToken, TokenFuture,
+    TokenProvider, encode_path_segment,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -24,10 +24,12 @@ struct User {
     display_name: String,
 }
 
+/// A client for `server` that never retries (retries have their own tests in `faults.rs`).
 fn client(server: &MockServer) -> Client {
     Client::builder()
         .base_url(format!("{}/v1.0", server.uri()))
         .bearer_token(TOKEN)
+        .retry_policy(RetryPolicy::none())
         .build()
         .expect("valid client")
 }
@@ -578,6 +580,7 @@ async fn transport_failures_and_timeouts_are_transport_errors() {
     drop(closed);
     let client = Client::builder()
         .base_url(format!("http://{addr}/v1.0"))
+        .retry_policy(RetryPolicy::none())
         .build()
         .expect("valid client");
     let err = client

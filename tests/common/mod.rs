@@ -6,6 +6,8 @@
 
 #![allow(dead_code)]
 
+pub mod json;
+
 use std::path::{Path, PathBuf};
 
 /// The workspace root.

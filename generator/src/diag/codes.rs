@@ -144,6 +144,12 @@ catalogue! {
     ExampleMethodMismatch = "example-method-mismatch", Warning,
         "An example request uses another HTTP method than the page documents.",
         "The example's method differs from every documented request line's method.";
+    ExampleBodyMissing = "example-body-missing", Warning,
+        "A success response example shows no body, but the Response section documents one.",
+        "The `## Response` prose says the method returns an object, and the example \
+         response's code block ends after the status line and headers. Put the JSON body \
+         in the same code block, after a blank line (a separate ```json block is not read \
+         as the body).";
     ExampleStatusMismatch = "example-status-mismatch", Warning,
         "An example response's status differs from the status the Response section states.",
         "The `## Response` prose says the method returns one status code and the example \

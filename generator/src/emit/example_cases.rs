@@ -57,8 +57,12 @@ pub struct ExampleCase {
 
 /// Every typed example of the operations the emitter generates, in IR order,
 /// with the type names `names` gives (those of [`Emitted::names`](super::Emitted::names)).
-pub fn example_cases(ir: &Ir, names: &Names) -> Vec<ExampleCase> {
-    let table = TypeTable::new(ir, names);
+pub fn example_cases(
+    ir: &Ir,
+    names: &Names,
+    sources: &crate::source::SourceMap,
+) -> Vec<ExampleCase> {
+    let table = TypeTable::new(ir, names, sources);
     let mut cases = Vec::new();
     for op in &ir.operations {
         if response_type(op, &table).is_none() {
@@ -74,7 +78,7 @@ pub fn example_cases(ir: &Ir, names: &Names) -> Vec<ExampleCase> {
             let response_ty = op
                 .response
                 .as_ref()
-                .filter(|r| r.status != 204)
+                .filter(|r| !matches!(r.status, 202 | 204))
                 .and_then(|r| r.ty.as_ref());
             if let (Some(body), Some(ty)) = (
                 pair.response

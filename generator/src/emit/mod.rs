@@ -14,6 +14,7 @@ mod models;
 pub mod names;
 mod names_file;
 mod operations;
+mod replay_cases;
 mod runtime_files;
 mod templates;
 mod types;
@@ -30,6 +31,7 @@ use crate::source::SourceMap;
 pub use example_cases::{ExampleCase, ExampleRole, example_cases};
 pub use format::{GENERATED_HEADER, GENERATED_MARKER, format_file};
 pub use names_file::{NAMES_FILE, Names};
+pub use replay_cases::{ReplayCase, Skipped, replay_cases};
 pub use templates::is_crate_name;
 
 /// What to emit.
@@ -139,7 +141,7 @@ fn areas(ir: &Ir) -> Vec<Area> {
 /// Emits the SDK for `ir`. Areas are built and formatted in parallel; names
 /// are fixed beforehand, so the output does not depend on scheduling.
 pub fn emit(ir: &Ir, sources: &SourceMap, config: &EmitConfig) -> Result<Emitted, EmitError> {
-    let mut table = types::TypeTable::new(ir, &config.previous_names);
+    let mut table = types::TypeTable::new(ir, &config.previous_names, sources);
     let areas = areas(ir);
     // A standalone crate gets a cargo feature per area; a module tree is part
     // of someone else's crate, whose features are not ours to declare.
@@ -157,7 +159,13 @@ pub fn emit(ir: &Ir, sources: &SourceMap, config: &EmitConfig) -> Result<Emitted
     }
     let table = table;
     let mut diagnostics = Vec::new();
-    let planned = operations::plan(ir, &table, &config.previous_names, &mut diagnostics);
+    let planned = operations::plan(
+        ir,
+        &table,
+        &config.previous_names,
+        sources,
+        &mut diagnostics,
+    );
     let mut names = table.names().clone();
     names.functions = planned
         .iter()

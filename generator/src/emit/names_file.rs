@@ -15,10 +15,11 @@ pub const NAMES_FILE: &str = "docgen-names.json";
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Names {
     /// Type names: by IR reference name (`user`), `any <name>` for an `Any…`
-    /// enum, `body <METHOD> <path>` for a parameter body struct.
+    /// enum, `body <METHOD> <path> @<page>` for a parameter body struct.
     #[serde(default)]
     pub types: BTreeMap<String, String>,
-    /// Endpoint function names, by `<METHOD> <path>` with placeholders as `{}`.
+    /// Endpoint function names, by `<METHOD> <path> @<page>` with
+    /// placeholders as `{}`.
     #[serde(default)]
     pub functions: BTreeMap<String, String>,
 }
@@ -37,8 +38,16 @@ impl Names {
     }
 }
 
-/// The key of a function (or of its operation's body struct): the method and
-/// the path, lowercase, placeholders written `{}`: `GET /users/{}/messages`.
+/// The key of a function (or of its operation's body struct): the method,
+/// the path (lowercase, placeholders written `{}`) and the page documenting
+/// the operation, since several pages may document one path for different
+/// types: `POST /deviceappmanagement/mobileapps @api/intune-apps-iosstoreapp-create.md`.
+pub fn function_key(method: &str, path: &str, page: &str) -> String {
+    format!("{} @{page}", path_key(method, path))
+}
+
+/// The method and the path, lowercase, placeholders written `{}`:
+/// `GET /users/{}/messages`.
 pub fn path_key(method: &str, path: &str) -> String {
     let mut key = format!("{} ", method.to_ascii_uppercase());
     let mut depth = 0usize;

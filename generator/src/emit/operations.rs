@@ -11,7 +11,7 @@ use quote::quote;
 
 use super::docs::Doc;
 use super::names::{self, Scope, ident};
-use super::names_file::{Names, path_key};
+use super::names_file::{Names, function_key, path_key};
 use super::types::TypeTable;
 use crate::diag::{Code, Diagnostic};
 use crate::ir::{Ir, Operation, PathTemplate, RequestBody};
@@ -31,7 +31,7 @@ pub struct OperationsView {
 }
 
 /// A path cut into literal text and placeholders.
-enum Piece {
+pub(super) enum Piece {
     Text(String),
     Param(String),
 }
@@ -53,6 +53,11 @@ impl Planned {
     pub fn name(&self) -> &str {
         &self.name
     }
+
+    /// Its path, cut into literal text and placeholders.
+    pub(super) fn pieces(&self) -> &[Piece] {
+        &self.pieces
+    }
 }
 
 /// Names every endpoint function and drops, with a diagnostic, what cannot be
@@ -63,6 +68,7 @@ pub fn plan(
     ir: &Ir,
     table: &TypeTable<'_>,
     pinned: &Names,
+    sources: &SourceMap,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<Planned> {
     let mut scope = Scope::with_reserved(&["new", "runtime", "from", "into", "clone", "fmt"]);
@@ -93,13 +99,31 @@ pub fn plan(
                 ));
                 continue;
             };
-            // `{id}` and `{userPrincipalName}` alternatives give the same function.
-            let key = path_key(&op.method, &path.path);
-            if keys.contains(&key) {
+            // `/$value` is the raw content, not the JSON the function decodes.
+            if path.path.ends_with("/$value") {
+                diagnostics.push(Diagnostic::new(
+                    Code::EmitUnsupported,
+                    path.source.clone(),
+                    format!(
+                        "`{}` returns raw content, which the generated client does not support yet; no function was generated for it",
+                        path.path
+                    ),
+                ));
                 continue;
             }
-            keys.push(key.clone());
-            functions.push((index, path_index, pieces, key));
+            // `{id}` and `{userPrincipalName}` alternatives give the same function.
+            let shape = path_key(&op.method, &path.path);
+            if keys.contains(&shape) {
+                continue;
+            }
+            keys.push(shape);
+            let page = &sources.get(op.source.file).rel_path;
+            functions.push((
+                index,
+                path_index,
+                pieces,
+                function_key(&op.method, &path.path, page),
+            ));
         }
     }
     let mut names: Vec<Option<String>> = functions
@@ -237,10 +261,8 @@ pub(super) fn response_type(op: &Operation, table: &TypeTable<'_>) -> Option<Tok
     match &response.ty {
         None => Some(quote!(())),
         Some(ty) if ty.name == "Stream" => None,
-        Some(ty) if response.status == 204 => {
-            let _ = ty;
-            Some(quote!(()))
-        }
+        // No content, or accepted for later (the answer is a `Location`).
+        Some(_) if matches!(response.status, 202 | 204) => Some(quote!(())),
         Some(ty) if ty.collection => {
             let element = crate::ir::TypeRef {
                 name: ty.name.clone(),
@@ -365,7 +387,11 @@ fn fn_docs(op: &Operation, path: &PathTemplate, table: &TypeTable<'_>, sources: 
             "Succeeds with status {}; any other status is an error.",
             response.status
         ));
-        if let Some(ty) = response.ty.as_ref().filter(|_| response.status != 204) {
+        if let Some(ty) = response
+            .ty
+            .as_ref()
+            .filter(|_| !matches!(response.status, 202 | 204))
+        {
             // A link to the generated type where there is one (its name is ours, not page text).
             let shown = match table.get(&ty.name) {
                 Some((index, _)) => format!("[`{0}`](models::{0})", table.ident(index)),

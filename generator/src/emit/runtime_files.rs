@@ -15,6 +15,7 @@ const SOURCES: &[(&str, &str)] = &[
     ),
     ("error.rs", include_str!("../../../runtime/src/error.rs")),
     ("lib.rs", include_str!("../../../runtime/src/lib.rs")),
+    ("paging.rs", include_str!("../../../runtime/src/paging.rs")),
     ("path.rs", include_str!("../../../runtime/src/path.rs")),
     (
         "polymorphic.rs",
@@ -28,6 +29,7 @@ const SOURCES: &[(&str, &str)] = &[
         "serde_helpers.rs",
         include_str!("../../../runtime/src/serde_helpers.rs"),
     ),
+    ("retry.rs", include_str!("../../../runtime/src/retry.rs")),
     ("token.rs", include_str!("../../../runtime/src/token.rs")),
 ];
 

@@ -9,8 +9,9 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::names::{self, ident};
-use super::names_file::{Names, path_key};
+use super::names_file::{Names, function_key};
 use crate::ir::{Ir, JSON_TYPE, Property, TypeDef, TypeKind, TypeRef};
+use crate::source::SourceMap;
 
 /// How a field's value is written in Rust, without the `Option`.
 pub struct RustType {
@@ -45,7 +46,7 @@ impl<'a> TypeTable<'a> {
     /// Names every type and finds cycles. Names in `pinned` (the previous
     /// run's) are kept where still valid and free; the rest are given in IR
     /// order, so the same input always yields the same names.
-    pub fn new(ir: &'a Ir, pinned: &Names) -> Self {
+    pub fn new(ir: &'a Ir, pinned: &Names, sources: &SourceMap) -> Self {
         let mut scope = names::type_scope();
         let by_ref: HashMap<String, usize> = ir
             .types
@@ -69,9 +70,10 @@ impl<'a> TypeTable<'a> {
             .filter(|op| matches!(op.request_body, Some(crate::ir::RequestBody::Parameters(_))))
             .map(|op| {
                 let path = op.paths.first().map_or("", |p| p.path.as_str());
+                let page = &sources.get(op.source.file).rel_path;
                 (
                     op.name.clone(),
-                    format!("body {}", path_key(&op.method, path)),
+                    format!("body {}", function_key(&op.method, path, page)),
                 )
             })
             .collect();

@@ -151,6 +151,22 @@ fn attach_page(
                 if let (Some(body), Some(ty)) = (&example.body, &ty) {
                     check_body(body, ty, types, page, diags);
                 }
+                let documented = operation.response.as_ref().map_or(200, |r| r.status);
+                let shown = status.unwrap_or(documented);
+                if example.body.is_none()
+                    && (200..300).contains(&shown)
+                    && !matches!(shown, 202 | 204)
+                    && let Some(ty) = ty.as_ref().filter(|t| t.name != "Stream")
+                {
+                    diags.push(Diagnostic::new(
+                        Code::ExampleBodyMissing,
+                        Span::new(page.file, line.clone()),
+                        format!(
+                            "the example response has no body, but the Response section says the method returns {}",
+                            if ty.collection { format!("a collection of {}", ty.name) } else { format!("a {}", ty.name) }
+                        ),
+                    ));
+                }
                 let response = ExampleResponse {
                     status: *status,
                     headers: headers(&example.headers),
