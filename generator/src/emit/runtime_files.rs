@@ -25,11 +25,11 @@ const SOURCES: &[(&str, &str)] = &[
         "request.rs",
         include_str!("../../../runtime/src/request.rs"),
     ),
+    ("retry.rs", include_str!("../../../runtime/src/retry.rs")),
     (
         "serde_helpers.rs",
         include_str!("../../../runtime/src/serde_helpers.rs"),
     ),
-    ("retry.rs", include_str!("../../../runtime/src/retry.rs")),
     ("token.rs", include_str!("../../../runtime/src/token.rs")),
 ];
 
