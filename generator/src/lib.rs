@@ -63,7 +63,39 @@ impl Docs {
 /// Only a path that cannot be walked is an error; every defect in a page is a diagnostic.
 pub fn read_docs(paths: &[PathBuf]) -> Result<Docs, LoadError> {
     let entries = load::discover(paths)?;
-    let (sources, mut diags) = load::read(&entries);
+    let (sources, diags) = load::read(&entries);
+    Ok(read_sources(sources, diags))
+}
+
+/// Reads pages held in memory, as (path relative to the docs folder, bytes),
+/// into the IR: [`read_docs`] without the file system, for tools that hold
+/// pages themselves (and for fuzzing).
+pub fn read_pages(pages: &[(&str, &[u8])]) -> Docs {
+    let mut sources = source::SourceMap::default();
+    let mut diags = Diagnostics::new();
+    for (path, bytes) in pages {
+        let (file, valid_utf8) = source::SourceFile::from_bytes(
+            (*path).to_owned(),
+            (*path).to_owned(),
+            PathBuf::from(path),
+            bytes,
+        );
+        let id = sources.add(file);
+        if !valid_utf8 {
+            diags.push(
+                Diagnostic::new(
+                    Code::InvalidUtf8,
+                    source::Span::new(id, 0..0),
+                    "the file is not valid UTF-8",
+                )
+                .with_note("invalid bytes were replaced by U+FFFD"),
+            );
+        }
+    }
+    read_sources(sources, diags)
+}
+
+fn read_sources(sources: source::SourceMap, mut diags: Diagnostics) -> Docs {
     let twins = load::twins(&sources);
     let pages: Vec<(PageFacts, Diagnostics)> = (0..sources.len())
         .into_par_iter()
@@ -100,11 +132,11 @@ pub fn read_docs(paths: &[PathBuf]) -> Result<Docs, LoadError> {
     // Page facts are many small allocations: free them on every core.
     facts.into_par_iter().for_each(drop);
     let diagnostics = diags.into_sorted(&sources);
-    Ok(Docs {
+    Docs {
         sources,
         ir,
         diagnostics,
-    })
+    }
 }
 
 /// Anything that stops docgen from producing or checking output.

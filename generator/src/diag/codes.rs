@@ -154,6 +154,12 @@ catalogue! {
         "An example response's status differs from the status the Response section states.",
         "The `## Response` prose says the method returns one status code and the example \
          response shows another. docgen uses the prose; fix whichever is wrong.";
+    NameUnusable = "name-unusable", Warning,
+        "A table row's name cell holds no name docgen can use; the row is skipped.",
+        "The first cell of a Properties, Parameters or Members row must be a name (letters, \
+         digits, `_`, `-`, `.`, `@`, `$`), such as `displayName`. This cell holds none, only \
+         punctuation or code, so the row describes nothing docgen can generate. Write the \
+         name the JSON uses.";
     PageDuplicate = "page-duplicate", Warning,
         "A file is a stray copy of a page.",
         "The file `x.md.txt` repeats the page `x.md` beside it. docgen reads only the page, \

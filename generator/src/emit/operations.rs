@@ -93,7 +93,7 @@ pub fn plan(
                     Code::EmitUnsupported,
                     path.source.clone(),
                     format!(
-                        "the path `{}` has characters that cannot appear in a URL path; no function was generated for it",
+                        "the path `{}` has characters that cannot appear in a URL path, or `.`/`..` segments; no function was generated for it",
                         path.path
                     ),
                 ));
@@ -225,8 +225,15 @@ fn path_safe(text: &str) -> bool {
         .all(|c| c.is_ascii_alphanumeric() || "-._~!$&'()*+,;=:@/%".contains(c))
 }
 
-/// Cuts a path at its `{placeholders}`; `None` if a literal piece is not URL-safe.
+/// Cuts a path at its `{placeholders}`; `None` if a literal piece is not
+/// URL-safe or the path has `.` or `..` segments (which would leave it).
 fn pieces(path: &str) -> Option<Vec<Piece>> {
+    if path
+        .split('/')
+        .any(|segment| segment == "." || segment == "..")
+    {
+        return None;
+    }
     let mut out = Vec::new();
     let mut rest = path;
     while let Some(open) = rest.find(['{', '<']) {

@@ -249,9 +249,10 @@ impl<'a> TypeTable<'a> {
             current = base;
         }
         let mut out: Vec<&Property> = Vec::new();
+        let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
         for &t in chain.iter().rev() {
             for p in &self.ir.types[t].properties {
-                if !out.iter().any(|q| q.name == p.name) {
+                if seen.insert(p.name.as_str()) {
                     out.push(p);
                 }
             }

@@ -647,6 +647,22 @@ impl Reader<'_> {
         });
     }
 
+    /// A row whose name cell is not empty but holds no usable name.
+    fn unusable_name(&mut self, row: &super::blocks::Row, cell: &str) {
+        if cell.trim().is_empty() {
+            return;
+        }
+        let shown: String = cell.chars().take(60).collect();
+        self.diags.push(Diagnostic::new(
+            Code::NameUnusable,
+            self.span(row.span.clone()),
+            format!(
+                "`{}` is not a name; the row was skipped",
+                shown.replace('`', "'")
+            ),
+        ));
+    }
+
     fn property_row(
         &mut self,
         row: &super::blocks::Row,
@@ -657,6 +673,7 @@ impl Reader<'_> {
         let name_cell = row.cells.first()?;
         let name = clean_name(name_cell.trimmed());
         if name.is_empty() {
+            self.unusable_name(row, name_cell.trimmed());
             return None;
         }
         let empty = Inline::default();
@@ -725,27 +742,28 @@ impl Reader<'_> {
                     && n.chars()
                         .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_')
             });
-        let members = table
-            .rows
-            .iter()
-            .filter_map(|row| {
-                let name = clean_name(row.cells.first()?.trimmed());
-                if name.is_empty() {
-                    return None;
-                }
-                let cell = |c: Option<usize>| {
-                    c.and_then(|c| row.cells.get(c))
-                        .map(|c| c.trimmed().to_owned())
-                        .filter(|s| !s.is_empty())
-                };
-                Some(EnumMemberRow {
-                    name,
-                    value: cell(value_col),
-                    description: cell(description_col).unwrap_or_default(),
-                    span: row.span.clone(),
-                })
-            })
-            .collect();
+        let mut members = Vec::new();
+        for row in &table.rows {
+            let Some(first) = row.cells.first() else {
+                continue;
+            };
+            let name = clean_name(first.trimmed());
+            if name.is_empty() {
+                self.unusable_name(row, first.trimmed());
+                continue;
+            }
+            let cell = |c: Option<usize>| {
+                c.and_then(|c| row.cells.get(c))
+                    .map(|c| c.trimmed().to_owned())
+                    .filter(|s| !s.is_empty())
+            };
+            members.push(EnumMemberRow {
+                name,
+                value: cell(value_col),
+                description: cell(description_col).unwrap_or_default(),
+                span: row.span.clone(),
+            });
+        }
         self.facts.enum_tables.push(EnumTable {
             name,
             members,

@@ -50,6 +50,8 @@ pub(super) struct TypeSpace<'a> {
     link_texts: HashMap<String, Vec<String>>,
     /// The type each resource or enum page defines: page index → entry.
     page_types: HashMap<usize, usize>,
+    /// Where each property of a type is, by name (types by index).
+    property_index: HashMap<usize, HashMap<String, usize>>,
 }
 
 /// The lookup key of a type name: case-insensitive, Graph namespace implied.
@@ -195,6 +197,7 @@ impl<'a> TypeSpace<'a> {
             synthesized: HashMap::new(),
             link_texts: link_texts(pages),
             page_types: HashMap::new(),
+            property_index: HashMap::new(),
         }
     }
 
@@ -707,8 +710,13 @@ impl<'a> TypeSpace<'a> {
     ) {
         let description = clean_description(&row.description.text);
         let source = Span::new(page.file, row.span.clone());
+        // Indexed by name: a page with a hundred thousand rows stays linear.
+        let known = self.property_index.entry(index).or_default();
         let entry = &mut self.entries[index];
-        if let Some(existing) = entry.def.properties.iter_mut().find(|p| p.name == row.name) {
+        if let Some(existing) = known
+            .get(&row.name)
+            .and_then(|&at| entry.def.properties.get_mut(at))
+        {
             if existing.ty != ty && row.ty_exact {
                 diags.push(
                     Diagnostic::new(
@@ -731,6 +739,7 @@ impl<'a> TypeSpace<'a> {
             existing.navigation |= navigation;
             return;
         }
+        known.insert(row.name.clone(), entry.def.properties.len());
         entry.def.properties.push(Property {
             name: row.name.clone(),
             ty,
