@@ -432,3 +432,26 @@ fn collect_fn_names(items: &[syn::Item], names: &mut Vec<String>) {
         }
     }
 }
+
+/// Inputs fuzzing found (`scripts/fuzz.sh`), kept as regression tests.
+#[test]
+fn fuzz_regressions() {
+    // A title whose invalid byte (read as U+FFFD, three bytes) sits where the
+    // " resource type" suffix would start: the suffix check cut inside it.
+    for title in [
+        &b"widget resou\xe0rce type"[..],
+        b"x\xe0 type",
+        "\u{e9}\u{e9}\u{e9} resource type".as_bytes(),
+        "a\u{1f600}ource type".as_bytes(),
+    ] {
+        let mut page = b"---\ntitle: \"".to_vec();
+        page.extend_from_slice(title);
+        page.extend_from_slice(b"\"\ndoc_type: resourcePageType\n---\n\n# ");
+        page.extend_from_slice(title);
+        page.extend_from_slice(
+            b"\n\n## Properties\n\n|Property|Type|Description|\n|---|---|---|\n|id|String|x|\n",
+        );
+        let docs = docgen::read_pages(&[("resources/x.md", &page)]);
+        docgen::emit::emit(&docs.ir, &docs.sources, &Default::default()).expect("emits");
+    }
+}

@@ -157,10 +157,14 @@ fn title_type_name(page: &PageFacts) -> Option<String> {
         " type",
         " object",
     ] {
-        if name.len() > suffix.len()
-            && name[name.len() - suffix.len()..].eq_ignore_ascii_case(suffix)
+        // `get` refuses to cut inside a character (found by fuzzing).
+        let cut = name.len().saturating_sub(suffix.len());
+        if cut > 0
+            && name
+                .get(cut..)
+                .is_some_and(|tail| tail.eq_ignore_ascii_case(suffix))
         {
-            name = &name[..name.len() - suffix.len()];
+            name = &name[..cut];
             break;
         }
     }
