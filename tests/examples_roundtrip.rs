@@ -13,7 +13,6 @@ mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
-use std::process::Command;
 
 use docgen::emit::{ExampleCase, example_cases};
 use serde_json::Value;
@@ -99,23 +98,10 @@ fn run_harness(out: &Path, cases: &[ExampleCase]) -> BTreeMap<usize, Value> {
     std::fs::create_dir_all(out.join("examples")).expect("mkdir");
     std::fs::write(out.join("examples/roundtrip.rs"), harness(&types)).expect("write harness");
 
-    let output = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
-        .args(["run", "--quiet", "--example", "roundtrip", "--"])
-        .arg(&cases_file)
-        .current_dir(out)
-        .env(
-            "CARGO_TARGET_DIR",
-            common::workspace().join("target/docgen-tests"),
-        )
-        .env_remove("RUSTFLAGS")
-        .output()
-        .expect("cargo runs");
-    assert!(
-        output.status.success(),
-        "the round-trip program failed:\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8_lossy(&output.stdout)
+    let mut run = common::cargo_in(out);
+    run.args(["run", "--quiet", "--example", "roundtrip", "--"])
+        .arg(&cases_file);
+    common::run_ok(run, "the round-trip program failed")
         .lines()
         .filter_map(|line| serde_json::from_str::<Value>(line).ok())
         .filter_map(|v| Some((v["i"].as_u64()? as usize, v)))

@@ -394,21 +394,11 @@ fn hostile_pages_never_become_code_and_nothing_is_written_outside_out() {
         out.join("Cargo.lock"),
     )
     .expect("pin dependencies");
-    let output =
-        std::process::Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
-            .args(["clippy", "--quiet", "--", "-D", "warnings"])
-            .current_dir(&out)
-            .env(
-                "CARGO_TARGET_DIR",
-                common::workspace().join("target/docgen-tests"),
-            )
-            .env_remove("RUSTFLAGS")
-            .output()
-            .expect("cargo runs");
-    assert!(
-        output.status.success(),
-        "the crate generated from hostile pages must compile cleanly:\n{}",
-        String::from_utf8_lossy(&output.stderr)
+    let mut clippy = common::cargo_in(&out);
+    clippy.args(["clippy", "--quiet", "--", "-D", "warnings"]);
+    common::run_ok(
+        clippy,
+        "the crate generated from hostile pages must compile cleanly",
     );
 }
 

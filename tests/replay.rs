@@ -11,7 +11,6 @@ mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
-use std::process::Command;
 use std::sync::Arc;
 
 use docgen::emit::{ReplayCase, replay_cases};
@@ -199,24 +198,11 @@ fn run_harness(out: &Path, cases: &[ReplayCase], base_url: &str) -> BTreeMap<usi
     std::fs::create_dir_all(out.join("examples")).expect("mkdir");
     std::fs::write(out.join("examples/replay.rs"), harness(cases)).expect("write harness");
 
-    let output = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
-        .args(["run", "--quiet", "--example", "replay", "--"])
+    let mut run = common::cargo_in(out);
+    run.args(["run", "--quiet", "--example", "replay", "--"])
         .arg(&cases_file)
-        .arg(base_url)
-        .current_dir(out)
-        .env(
-            "CARGO_TARGET_DIR",
-            common::workspace().join("target/docgen-tests"),
-        )
-        .env_remove("RUSTFLAGS")
-        .output()
-        .expect("cargo runs");
-    assert!(
-        output.status.success(),
-        "the replay program failed:\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8_lossy(&output.stdout)
+        .arg(base_url);
+    common::run_ok(run, "the replay program failed")
         .lines()
         .filter_map(|line| serde_json::from_str::<Value>(line).ok())
         .filter_map(|v| Some((v["i"].as_u64()? as usize, v)))

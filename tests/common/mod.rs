@@ -88,3 +88,26 @@ pub fn files_text(files: &[docgen::emit::GeneratedFile]) -> String {
         .collect::<Vec<_>>()
         .join("\n")
 }
+
+/// `cargo` for a crate docgen generated under `target/`: one shared target
+/// folder (dependencies compiled once), no inherited `RUSTFLAGS`.
+pub fn cargo_in(dir: &Path) -> std::process::Command {
+    let mut cmd =
+        std::process::Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    cmd.current_dir(dir)
+        .env("CARGO_TARGET_DIR", workspace().join("target/docgen-tests"))
+        .env_remove("RUSTFLAGS")
+        .env("CARGO_TERM_COLOR", "never");
+    cmd
+}
+
+/// Runs `cmd`, failing with its stderr and `what` unless it succeeds; its stdout.
+pub fn run_ok(mut cmd: std::process::Command, what: &str) -> String {
+    let output = cmd.output().expect("cargo runs");
+    assert!(
+        output.status.success(),
+        "{what}:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
