@@ -17,23 +17,12 @@ use std::path::Path;
 use docgen::emit::{ExampleCase, example_cases};
 use serde_json::Value;
 
-/// The generated crate's name.
-const CRATE: &str = "graph_examples";
+/// The generated crate's name (see `common::v1_crate`).
+const CRATE: &str = common::V1_CRATE;
 
 #[test]
 fn every_typed_example_in_the_corpus_reads_and_round_trips() {
-    let out = common::workspace().join("target/docgen-tests/examples-v1");
-    let generated = docgen::Config::new()
-        .docs(common::graph_docs())
-        .out_dir(&out)
-        .crate_name(CRATE)
-        .generate()
-        .expect("generate the v1.0 crate");
-    std::fs::copy(
-        common::workspace().join("Cargo.lock"),
-        out.join("Cargo.lock"),
-    )
-    .expect("pin dependencies");
+    let (out, generated) = common::v1_crate();
     let docs = &generated.docs;
     let cases = example_cases(&docs.ir, &generated.emitted.names, &docs.sources);
     assert!(cases.len() > 1000, "only {} typed examples", cases.len());

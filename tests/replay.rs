@@ -16,23 +16,12 @@ use std::sync::Arc;
 use docgen::emit::{ReplayCase, replay_cases};
 use serde_json::{Value, json};
 
-/// The generated crate (shared with the example round-trip test).
-const CRATE: &str = "graph_examples";
+/// The generated crate (see `common::v1_crate`).
+const CRATE: &str = common::V1_CRATE;
 
 #[test]
 fn every_documented_exchange_replays_against_the_mock() {
-    let out = common::workspace().join("target/docgen-tests/examples-v1");
-    let generated = docgen::Config::new()
-        .docs(common::graph_docs())
-        .out_dir(&out)
-        .crate_name(CRATE)
-        .generate()
-        .expect("generate the v1.0 crate");
-    std::fs::copy(
-        common::workspace().join("Cargo.lock"),
-        out.join("Cargo.lock"),
-    )
-    .expect("pin dependencies");
+    let (out, generated) = common::v1_crate();
     let docs = &generated.docs;
     let (cases, skipped) = replay_cases(&docs.ir, &generated.emitted.names, &docs.sources);
     assert!(

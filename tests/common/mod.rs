@@ -111,3 +111,22 @@ pub fn run_ok(mut cmd: std::process::Command, what: &str) -> String {
     );
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
+
+/// The name of the crate [`v1_crate`] generates.
+pub const V1_CRATE: &str = "graph_examples";
+
+/// Generates the v1.0 corpus's standalone crate into
+/// `target/docgen-tests/examples-v1` (shared by the tests that run programs
+/// in it, so it is built once), its dependencies pinned to the workspace's.
+pub fn v1_crate() -> (PathBuf, docgen::Generated) {
+    let out = workspace().join("target/docgen-tests/examples-v1");
+    let generated = docgen::Config::new()
+        .docs(graph_docs())
+        .out_dir(&out)
+        .crate_name(V1_CRATE)
+        .generate()
+        .expect("generate the v1.0 crate");
+    std::fs::copy(workspace().join("Cargo.lock"), out.join("Cargo.lock"))
+        .expect("pin dependencies");
+    (out, generated)
+}
