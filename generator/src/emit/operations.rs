@@ -88,26 +88,23 @@ pub fn plan(
         }
         let mut keys: Vec<String> = Vec::new();
         for (path_index, path) in op.paths.iter().enumerate() {
-            let Some(pieces) = pieces(&path.path) else {
-                diagnostics.push(Diagnostic::new(
+            let why_not = |what: &str| {
+                Diagnostic::new(
                     Code::EmitUnsupported,
                     path.source.clone(),
-                    format!(
-                        "the path `{}` has characters that cannot appear in a URL path, or `.`/`..` segments; no function was generated for it",
-                        path.path
-                    ),
+                    format!("`{}` {what}; no function was generated for it", path.path),
+                )
+            };
+            let Some(pieces) = pieces(&path.path) else {
+                diagnostics.push(why_not(
+                    "has characters that cannot appear in a URL path, or `.`/`..` segments",
                 ));
                 continue;
             };
             // `/$value` is the raw content, not the JSON the function decodes.
             if path.path.ends_with("/$value") {
-                diagnostics.push(Diagnostic::new(
-                    Code::EmitUnsupported,
-                    path.source.clone(),
-                    format!(
-                        "`{}` returns raw content, which the generated client does not support yet; no function was generated for it",
-                        path.path
-                    ),
+                diagnostics.push(why_not(
+                    "returns raw content, which the generated client does not support yet",
                 ));
                 continue;
             }
