@@ -445,3 +445,19 @@ fn fuzz_regressions() {
         docgen::emit::emit(&docs.ir, &docs.sources, &Default::default()).expect("emits");
     }
 }
+
+/// A value inside a quoted OData literal (`getX(period='{period}')`) cannot
+/// end the literal: its quotes are doubled, not just kept.
+#[test]
+fn function_parameters_are_quoted_safely() {
+    let page = b"---\ntitle: \"reportRoot: getX\"\ndoc_type: apiPageType\n---\n\n# reportRoot: getX\n\n## HTTP request\n\n```http\nGET /reports/getX(period='{period_value}')\n```\n\n## Response\n\nIf successful, this method returns a `200 OK` response code.\n";
+    let docs = docgen::read_pages(&[("api/getx.md", &page[..])]);
+    let emitted = docgen::emit::emit(&docs.ir, &docs.sources, &Default::default()).expect("emits");
+    let ops: String = emitted
+        .files
+        .iter()
+        .filter(|f| f.path.starts_with("operations/"))
+        .map(|f| f.contents.clone())
+        .collect();
+    assert!(ops.contains("encode_path_string_literal(period)"), "{ops}");
+}

@@ -44,7 +44,7 @@ pub use self::client::{Client, ClientBuilder};
 pub use self::collection::Collection;
 pub use self::duration::IsoDuration;
 pub use self::error::{ApiError, Error};
-pub use self::path::encode_path_segment;
+pub use self::path::{encode_path_segment, encode_path_string_literal};
 pub use self::polymorphic::{from_json_value, odata_type_key, odata_type_or};
 pub use self::request::Request;
 pub use self::retry::RetryPolicy;

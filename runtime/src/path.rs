@@ -44,6 +44,19 @@ pub fn encode_path_segment(value: &str) -> Cow<'_, str> {
     utf8_percent_encode(value, SEGMENT).into()
 }
 
+/// Percent-encodes `value` for use inside a quoted OData string literal in a
+/// path, such as the `{period}` of `getEmailActivityCounts(period='{period}')`
+/// or a key `users('{id}')`: a `'` is doubled, as OData escapes it, so the
+/// value cannot end the literal early, then the result is encoded as
+/// [`encode_path_segment`] does.
+///
+/// ```ignore
+/// assert_eq!(encode_path_string_literal("O'Neil"), "O''Neil");
+/// ```
+pub fn encode_path_string_literal(value: &str) -> String {
+    encode_path_segment(&value.replace('\'', "''")).into_owned()
+}
+
 /// Checks a base-relative, already encoded path for segments that would make
 /// the URL parser address something else than the caller meant.
 pub(super) fn check_relative_path(path: &str) -> Result<(), String> {
@@ -84,6 +97,13 @@ fn is_dot_segment(segment: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn string_literals_cannot_be_ended_by_their_value() {
+        assert_eq!(encode_path_string_literal("D7"), "D7");
+        assert_eq!(encode_path_string_literal("O'Neil"), "O''Neil");
+        assert_eq!(encode_path_string_literal("x')/evil('"), "x'')%2Fevil(''");
+    }
 
     #[test]
     fn keeps_unreserved_and_graph_safe_characters() {

@@ -301,17 +301,27 @@ fn function(
     let mut names_iter = occurrences
         .iter()
         .filter(|_| occurrences.len() == param_count);
+    let mut text_before: Option<&str> = None;
     for piece in pieces {
         match piece {
             Piece::Text(text) => {
                 let lit = Literal::string(text);
                 parts.push(quote!(#lit));
+                text_before = Some(text);
             }
             Piece::Param(param) => {
                 let name = names_iter.next().unwrap_or(param);
                 let arg = ident(&scope.claim(names::snake(name, "id"), "_"));
                 args.push(quote!(#arg: &str));
-                parts.push(quote!(&runtime::encode_path_segment(#arg)));
+                // Inside `'…'` (a function parameter or a string key) a quote
+                // in the value is doubled, so it cannot end the literal.
+                let quoted = text_before.is_some_and(|t| t.ends_with('\''));
+                text_before = None;
+                if quoted {
+                    parts.push(quote!(&runtime::encode_path_string_literal(#arg)));
+                } else {
+                    parts.push(quote!(&runtime::encode_path_segment(#arg)));
+                }
             }
         }
     }
