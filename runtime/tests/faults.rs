@@ -95,51 +95,38 @@ async fn unavailable_503_then_success_and_the_body_is_sent_again() {
     assert!(received.iter().all(|r| r.body == br#"{"name":"x"}"#));
 }
 
+/// GETs `/me` from a server that always gives `answer`, with quick retries:
+/// the error, and how many requests the server saw.
+async fn always(answer: ResponseTemplate) -> (Error, usize) {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(answer)
+        .mount(&server)
+        .await;
+    let err = client(&server.uri(), quick_retries())
+        .request::<Item>(Method::GET, "/me")
+        .await
+        .expect_err("the server never succeeds");
+    (err, requests(&server).await)
+}
+
 #[tokio::test]
 async fn retries_are_bounded_in_count_and_in_time() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(504))
-        .mount(&server)
-        .await;
-    let err = client(&server.uri(), quick_retries())
-        .request::<Item>(Method::GET, "/me")
-        .await
-        .expect_err("gives up");
+    let (err, seen) = always(ResponseTemplate::new(504)).await;
     assert_eq!(err.status(), Some(504));
-    assert_eq!(
-        requests(&server).await,
-        4,
-        "the first attempt and 3 retries"
-    );
+    assert_eq!(seen, 4, "the first attempt and 3 retries");
 
     // A Retry-After beyond the policy's bounds is not waited for.
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "3600"))
-        .mount(&server)
-        .await;
     let started = Instant::now();
-    let err = client(&server.uri(), quick_retries())
-        .request::<Item>(Method::GET, "/me")
-        .await
-        .expect_err("gives up");
+    let (err, seen) = always(ResponseTemplate::new(429).insert_header("retry-after", "3600")).await;
     assert_eq!(err.status(), Some(429));
-    assert_eq!(requests(&server).await, 1);
+    assert_eq!(seen, 1);
     assert!(started.elapsed() < Duration::from_secs(2));
 
     // Other errors are not retried.
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(500))
-        .mount(&server)
-        .await;
-    let err = client(&server.uri(), quick_retries())
-        .request::<Item>(Method::GET, "/me")
-        .await
-        .expect_err("500");
+    let (err, seen) = always(ResponseTemplate::new(500)).await;
     assert_eq!(err.status(), Some(500));
-    assert_eq!(requests(&server).await, 1);
+    assert_eq!(seen, 1);
 }
 
 /// A server that accepts each connection, reads the request, and resets it.
