@@ -51,6 +51,12 @@ fn scan(text: &str) -> Scan {
 
 #[test]
 fn the_whole_corpus_is_read_and_accounted_for() {
+    if common::skip_without(
+        common::Needs::Corpus,
+        "the_whole_corpus_is_read_and_accounted_for",
+    ) {
+        return;
+    }
     let root = common::graph_docs();
     let docs = docgen::read_docs(std::slice::from_ref(&root)).expect("the corpus is readable");
     assert!(docs.sources.len() > 3000, "{} pages", docs.sources.len());
@@ -129,6 +135,9 @@ fn the_whole_corpus_is_read_and_accounted_for() {
 /// is read shows up here as a snapshot diff.
 #[test]
 fn corpus_summary_snapshot() {
+    if common::skip_without(common::Needs::Corpus, "corpus_summary_snapshot") {
+        return;
+    }
     let docs = docgen::read_docs(&[common::graph_docs()]).expect("the corpus is readable");
     let mut out = format!("pages: {}\n", docs.sources.len());
     let mut kinds: BTreeMap<&str, usize> = BTreeMap::new();
@@ -167,6 +176,18 @@ fn corpus_summary_snapshot() {
     out.push_str(&format!(
         "  properties: {properties} ({navigation} navigation)\n  enum members: {members}\n"
     ));
+    // The audit of type cells: every property typed otherwise than by its
+    // cell's exact name, by the reason docgen read it so.
+    let mut resolutions: BTreeMap<&str, usize> = BTreeMap::new();
+    for p in docs.ir.types.iter().flat_map(|t| &t.properties) {
+        if let Some(r) = &p.resolution {
+            *resolutions.entry(r.by.as_str()).or_default() += 1;
+        }
+    }
+    out.push_str("  typed otherwise than by the cell's exact name:\n");
+    for (by, n) in &resolutions {
+        out.push_str(&format!("    {by}: {n}\n"));
+    }
     let mut methods: BTreeMap<&str, usize> = BTreeMap::new();
     for o in &docs.ir.operations {
         *methods.entry(o.method.as_str()).or_default() += 1;
@@ -205,4 +226,82 @@ fn corpus_summary_snapshot() {
         out.push_str(&format!("  {c}: {n}\n"));
     }
     insta::assert_snapshot!("corpus_summary", out);
+}
+
+/// Example ids that HTTP request sections wrote for keys (the education pages'
+/// `/education/classes/acdefc6b-…`) become placeholders: no documented path
+/// keeps one, and no generated function or type is named after one.
+#[test]
+fn no_path_or_generated_name_holds_an_example_id() {
+    if common::skip_without(
+        common::Needs::Corpus,
+        "no_path_or_generated_name_holds_an_example_id",
+    ) {
+        return;
+    }
+    let docs = docgen::read_docs(&[common::graph_docs()]).expect("the corpus is readable");
+    let mut found = Vec::new();
+    for o in &docs.ir.operations {
+        for p in &o.paths {
+            for seg in &p.segments {
+                if let docgen::extract::urlpath::Segment::Literal { name } = seg
+                    && looks_like_id(name)
+                {
+                    found.push(format!("{} {}", o.method, p.path));
+                }
+            }
+        }
+    }
+    assert!(found.is_empty(), "paths with example ids: {found:#?}");
+    let replaced = docs
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == docgen::Code::PathExampleId)
+        .count();
+    assert!(
+        replaced >= 20,
+        "only {replaced} example ids found in request lines"
+    );
+
+    let emitted = docgen::Config::new()
+        .crate_name("graph")
+        .emit(&docs)
+        .expect("emits");
+    let mut named = Vec::new();
+    for file in emitted.files.iter().filter(|f| f.path.ends_with(".rs")) {
+        for line in file.contents.lines() {
+            let line = line.trim_start();
+            let Some(rest) = ["pub fn ", "pub struct ", "pub enum "]
+                .iter()
+                .find_map(|k| line.strip_prefix(k))
+            else {
+                continue;
+            };
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            if name.split('_').any(hex_run) {
+                named.push(format!("{}: {name}", file.path));
+            }
+        }
+    }
+    assert!(named.is_empty(), "names holding an id: {named:#?}");
+}
+
+/// A GUID, or a number: what a request line copied from an example holds.
+fn looks_like_id(segment: &str) -> bool {
+    let groups: Vec<&str> = segment.split('-').collect();
+    let guid = groups.len() == 5
+        && groups
+            .iter()
+            .all(|g| g.chars().all(|c| c.is_ascii_hexdigit()));
+    guid || (!segment.is_empty() && segment.chars().all(|c| c.is_ascii_digit()))
+}
+
+/// A word of eight or more hexadecimal digits, some of them digits: a piece of an id.
+fn hex_run(word: &str) -> bool {
+    word.len() >= 8
+        && word.chars().all(|c| c.is_ascii_hexdigit())
+        && word.chars().filter(char::is_ascii_digit).count() >= 2
 }

@@ -43,6 +43,12 @@ fn pin_dependencies(dir: &Path) {
 
 #[test]
 fn standalone_crate_for_the_seeds_is_clean_and_reads_their_examples() {
+    if common::skip_without(
+        common::Needs::Seeds,
+        "standalone_crate_for_the_seeds_is_clean_and_reads_their_examples",
+    ) {
+        return;
+    }
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("graph-seeds");
     let generated = docgen::Config::new()
@@ -124,6 +130,12 @@ fn path_parameters_are_encoded() {{
 /// own, and no feature at all.
 #[test]
 fn standalone_crate_for_the_corpus_is_clean_whole_and_per_area() {
+    if common::skip_without(
+        common::Needs::Corpus,
+        "standalone_crate_for_the_corpus_is_clean_whole_and_per_area",
+    ) {
+        return;
+    }
     let corpus = common::graph_docs();
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("graph-v1");

@@ -22,12 +22,19 @@ const CRATE: &str = common::V1_CRATE;
 
 #[test]
 fn every_typed_example_in_the_corpus_reads_and_round_trips() {
+    if common::skip_without(
+        common::Needs::Corpus,
+        "every_typed_example_in_the_corpus_reads_and_round_trips",
+    ) {
+        return;
+    }
     let (out, generated) = common::v1_crate();
     let docs = &generated.docs;
     let cases = example_cases(&docs.ir, &generated.emitted.names, &docs.sources);
     assert!(cases.len() > 1000, "only {} typed examples", cases.len());
 
-    let results = run_harness(&out, &cases);
+    let service = service_bodies();
+    let results = run_harness(&out, &cases, &service);
 
     let mut tally = Tally::default();
     let mut unexplained = Vec::new();
@@ -68,11 +75,97 @@ fn every_typed_example_in_the_corpus_reads_and_round_trips() {
         unexplained.len(),
         unexplained.join("\n")
     );
+
+    // Bodies of our own in the service's real shape: each reads, writes back
+    // equivalently, and holds the typed values its file expects.
+    let mut failures = Vec::new();
+    for (k, body) in service.iter().enumerate() {
+        let Some(result) = results.get(&(cases.len() + k)) else {
+            failures.push(format!("{}: no result", body.file));
+            continue;
+        };
+        if let Some(error) = result.get("error") {
+            failures.push(format!(
+                "{}: does not read as {}: {error}",
+                body.file, body.rust_type
+            ));
+            continue;
+        }
+        let written = &result["out"];
+        if let Some(d) = common::json::difference(&body.body, written, "") {
+            failures.push(format!("{}: writes back {d}", body.file));
+        }
+        for (pointer, want) in &body.expect {
+            let got = written.pointer(pointer);
+            if got != Some(want) {
+                failures.push(format!(
+                    "{}: `{pointer}` is {got:?}, expected {want}",
+                    body.file
+                ));
+            }
+        }
+    }
+    println!(
+        "service-shaped bodies: {} read and round-tripped of {}",
+        service.len() - failures.len().min(service.len()),
+        service.len()
+    );
+    assert!(
+        service.len() >= 3,
+        "the service-shaped fixtures are missing"
+    );
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
-/// Writes the cases and the program, runs it, and returns its output by case.
-fn run_harness(out: &Path, cases: &[ExampleCase]) -> BTreeMap<usize, Value> {
-    let input: Vec<Value> = cases
+/// A body we wrote ourselves in the shape the real service sends
+/// (`tests/fixtures/service/*.json`): full objects, nested facets, values the
+/// docs never list, numbers as strings.
+struct ServiceBody {
+    file: String,
+    rust_type: String,
+    body: Value,
+    /// JSON pointer → the value the typed round trip must write there.
+    expect: Vec<(String, Value)>,
+}
+
+fn service_bodies() -> Vec<ServiceBody> {
+    let dir = common::workspace().join("tests/fixtures/service");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("tests/fixtures/service")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    files.sort();
+    files
+        .into_iter()
+        .map(|path| {
+            let text = std::fs::read_to_string(&path).expect("read fixture");
+            let fixture: Value =
+                serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            ServiceBody {
+                file: path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
+                rust_type: fixture["type"].as_str().expect("type").to_owned(),
+                body: fixture["body"].clone(),
+                expect: fixture["expect"]
+                    .as_object()
+                    .map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+                    .unwrap_or_default(),
+            }
+        })
+        .collect()
+}
+
+/// Writes the cases and the program, runs it, and returns its output by case
+/// (the service bodies numbered after the examples).
+fn run_harness(
+    out: &Path,
+    cases: &[ExampleCase],
+    service: &[ServiceBody],
+) -> BTreeMap<usize, Value> {
+    let mut input: Vec<Value> = cases
         .iter()
         .enumerate()
         .filter_map(|(i, c)| {
@@ -81,9 +174,16 @@ fn run_harness(out: &Path, cases: &[ExampleCase]) -> BTreeMap<usize, Value> {
                 .map(|j| serde_json::json!({"i": i, "type": c.rust_type, "json": j}))
         })
         .collect();
+    input.extend(service.iter().enumerate().map(|(k, b)| {
+        serde_json::json!({"i": cases.len() + k, "type": b.rust_type, "json": b.body.to_string()})
+    }));
     let cases_file = out.join("target-cases.json");
     std::fs::write(&cases_file, serde_json::to_vec(&input).expect("json")).expect("write cases");
-    let types: BTreeSet<&str> = cases.iter().map(|c| c.rust_type.as_str()).collect();
+    let types: BTreeSet<&str> = cases
+        .iter()
+        .map(|c| c.rust_type.as_str())
+        .chain(service.iter().map(|b| b.rust_type.as_str()))
+        .collect();
     std::fs::create_dir_all(out.join("examples")).expect("mkdir");
     std::fs::write(out.join("examples/roundtrip.rs"), harness(&types)).expect("write harness");
 

@@ -31,6 +31,7 @@ A description with */ and "); } fn evil() { and #[cfg(any())] and {BIDI}reversed
 |id|String|*/ fn evil() {} /*|
 |type|String|A keyword as a name.|
 |self|Boolean|Another keyword.|
+|self_|Boolean|The keyword's escape, written out: the two must not become `self__2`.|
 |"); } fn evil() {|String|A name that is code.|
 |#[doc = "evil"]|Int32|An attribute as a name.|
 |1stValue|String|A leading digit.|
@@ -389,15 +390,8 @@ fn hostile_pages_never_become_code_and_nothing_is_written_outside_out() {
     }
 
     // And it compiles, warning-free.
-    std::fs::copy(
-        common::workspace().join("Cargo.lock"),
-        out.join("Cargo.lock"),
-    )
-    .expect("pin dependencies");
-    let mut clippy = common::cargo_in(&out);
-    clippy.args(["clippy", "--quiet", "--", "-D", "warnings"]);
-    common::run_ok(
-        clippy,
+    common::clippy_clean(
+        &out,
         "the crate generated from hostile pages must compile cleanly",
     );
 }

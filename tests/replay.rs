@@ -21,6 +21,12 @@ const CRATE: &str = common::V1_CRATE;
 
 #[test]
 fn every_documented_exchange_replays_against_the_mock() {
+    if common::skip_without(
+        common::Needs::Corpus,
+        "every_documented_exchange_replays_against_the_mock",
+    ) {
+        return;
+    }
     let (out, generated) = common::v1_crate();
     let docs = &generated.docs;
     let (cases, skipped) = replay_cases(&docs.ir, &generated.emitted.names, &docs.sources);

@@ -81,6 +81,12 @@ const MDMACUS: &str = "managedDeviceMobileAppConfigurationUserStatus";
 
 #[test]
 fn seed_000_create_managed_device_mobile_app_configuration_user_status() {
+    if common::skip_without(
+        common::Needs::Seeds,
+        "seed_000_create_managed_device_mobile_app_configuration_user_status",
+    ) {
+        return;
+    }
     let docs = read(&[common::seed("000")]);
     let t = ty(&docs.ir, MDMACUS);
     let status = t
@@ -129,6 +135,12 @@ fn seed_000_create_managed_device_mobile_app_configuration_user_status() {
 
 #[test]
 fn seed_004_plain_text_yields_the_same_type_and_operation_as_seed_000() {
+    if common::skip_without(
+        common::Needs::Seeds,
+        "seed_004_plain_text_yields_the_same_type_and_operation_as_seed_000",
+    ) {
+        return;
+    }
     let plain = read(&[common::seed("004")]);
     let markdown = read(&[common::seed("000")]);
     let (p, m) = (ty(&plain.ir, MDMACUS), ty(&markdown.ir, MDMACUS));
@@ -165,6 +177,9 @@ fn seed_004_plain_text_yields_the_same_type_and_operation_as_seed_000() {
 
 #[test]
 fn seed_001_user_app_install_status() {
+    if common::skip_without(common::Needs::Seeds, "seed_001_user_app_install_status") {
+        return;
+    }
     let docs = read(&[common::seed("001")]);
     expect_props(
         ty(&docs.ir, "userAppInstallStatus"),
@@ -193,6 +208,12 @@ fn seed_001_user_app_install_status() {
 
 #[test]
 fn seed_002_keeps_the_documented_ref_path_and_warns_at_the_example() {
+    if common::skip_without(
+        common::Needs::Seeds,
+        "seed_002_keeps_the_documented_ref_path_and_warns_at_the_example",
+    ) {
+        return;
+    }
     let docs = read(&[common::seed("002")]);
     let (method, paths, body, status, _) = only_operation(&docs.ir);
     assert_eq!(method, "POST");
@@ -226,6 +247,12 @@ fn seed_002_keeps_the_documented_ref_path_and_warns_at_the_example() {
 
 #[test]
 fn seed_003_device_configuration_user_status() {
+    if common::skip_without(
+        common::Needs::Seeds,
+        "seed_003_device_configuration_user_status",
+    ) {
+        return;
+    }
     let docs = read(&[common::seed("003")]);
     expect_props(
         ty(&docs.ir, "deviceConfigurationUserStatus"),
@@ -255,6 +282,12 @@ fn seed_003_device_configuration_user_status() {
 
 #[test]
 fn all_seeds_merge_types_enums_and_operations() {
+    if common::skip_without(
+        common::Needs::Seeds,
+        "all_seeds_merge_types_enums_and_operations",
+    ) {
+        return;
+    }
     let docs = read(&[common::seeds()]);
     let ir = &docs.ir;
     // 000, 002 and 004 describe one type; the unnamed enum of 000/002 is complianceStatus.
@@ -297,6 +330,9 @@ fn all_seeds_merge_types_enums_and_operations() {
 
 #[test]
 fn ir_snapshots() {
+    if common::skip_without(common::Needs::Seeds, "ir_snapshots") {
+        return;
+    }
     let seeds = common::seeds();
     for number in ["000", "001", "002", "003", "004"] {
         let path = common::seed(number);
@@ -313,6 +349,9 @@ fn ir_snapshots() {
 
 #[test]
 fn emitted_rust_snapshots() {
+    if common::skip_without(common::Needs::Seeds, "emitted_rust_snapshots") {
+        return;
+    }
     let config = docgen::Config::new();
     for number in ["000", "001", "002", "003", "004"] {
         let docs = read(&[common::seed(number)]);
@@ -330,6 +369,9 @@ fn emitted_rust_snapshots() {
 
 #[test]
 fn output_is_deterministic() {
+    if common::skip_without(common::Needs::Seeds, "output_is_deterministic") {
+        return;
+    }
     let config = docgen::Config::new();
     let first = config.emit(&read(&[common::seeds()])).expect("emits").files;
     for _ in 0..3 {

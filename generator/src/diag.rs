@@ -6,6 +6,7 @@
 //! becomes a diagnostic and the rest of the page and corpus is still read.
 
 pub mod codes;
+#[cfg(feature = "render")]
 pub mod render;
 
 pub use codes::Code;

@@ -15,14 +15,16 @@ pub mod emit;
 pub mod extract;
 pub mod ir;
 pub mod load;
+#[cfg(feature = "mock")]
 pub mod mock;
 pub mod output;
+mod parallel;
 pub mod source;
 mod yaml;
 
 use std::path::PathBuf;
 
-use rayon::prelude::*;
+use crate::parallel::*;
 
 pub use diag::{Code, Diagnostic, Severity};
 pub use ir::Ir;

@@ -252,9 +252,15 @@ fn generate(config: Config) -> Result<u8, docgen::Error> {
         r.unchanged.len(),
         r.removed.len()
     );
+    // What emitting found (code left out, limits) only a generate run sees:
+    // shown in full; the pages' own findings are `docgen lint`'s.
+    let color = color() && std::io::stderr().is_terminal();
+    for d in &generated.emitted.diagnostics {
+        eprintln!("{}\n", render::human(d, &generated.docs.sources, color));
+    }
     if !all.is_empty() {
         eprint!("{}", render::summary(&all));
-        eprintln!("run `docgen lint` on the docs for details");
+        eprintln!("run `docgen lint` on the docs for the pages' findings in full");
     }
     Ok(0)
 }

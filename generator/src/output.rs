@@ -145,6 +145,7 @@ pub fn write(out: &Path, files: &[GeneratedFile]) -> Result<WriteReport, OutputE
     let files = with_manifest(files);
     let mut report = WriteReport::default();
     let mut journal = Journal::default();
+    let mut staged_count = 0;
     for file in &files {
         let path = target(out, &file.path)?;
         if fs::read(&path).is_ok_and(|old| old == file.contents.as_bytes()) {
@@ -153,28 +154,13 @@ pub fn write(out: &Path, files: &[GeneratedFile]) -> Result<WriteReport, OutputE
         }
         let dir = path.parent().unwrap_or(out);
         fs::create_dir_all(dir).map_err(|e| err(dir, e))?;
-        let mut staged = tempfile::Builder::new()
-            .prefix(STAGED_PREFIX)
-            .tempfile_in(dir)
-            .map_err(|e| err(dir, e))?;
+        let (staged_path, mut staged) =
+            create_staged(dir, &mut staged_count).map_err(|e| err(dir, e))?;
         staged
             .write_all(file.contents.as_bytes())
             .map_err(|e| err(&path, e))?;
-        // Temporary files are private; generated sources are ordinary files.
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            staged
-                .as_file()
-                .set_permissions(fs::Permissions::from_mode(0o644))
-                .map_err(|e| err(&path, e))?;
-        }
-        staged.as_file().sync_all().map_err(|e| err(&path, e))?;
-        let staged_path = staged
-            .into_temp_path()
-            .keep()
-            .map_err(|e| err(&path, e.error))?;
-        // Relative to `out` like the file itself (tempfile may make the path absolute).
+        staged.sync_all().map_err(|e| err(&path, e))?;
+        // Relative to `out` like the file itself.
         let staged_name = staged_path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -193,21 +179,38 @@ pub fn write(out: &Path, files: &[GeneratedFile]) -> Result<WriteReport, OutputE
     }
     let journal_path = out.join(JOURNAL_FILE);
     let text = serde_json::to_vec(&journal).map_err(|e| err(&journal_path, io::Error::other(e)))?;
-    let mut staged = tempfile::Builder::new()
-        .prefix(STAGED_PREFIX)
-        .tempfile_in(out)
-        .map_err(|e| err(out, e))?;
+    let (staged_path, mut staged) =
+        create_staged(out, &mut staged_count).map_err(|e| err(out, e))?;
     staged.write_all(&text).map_err(|e| err(&journal_path, e))?;
-    staged
-        .as_file()
-        .sync_all()
-        .map_err(|e| err(&journal_path, e))?;
-    staged
-        .persist(&journal_path)
-        .map_err(|e| err(&journal_path, e.error))?;
+    staged.sync_all().map_err(|e| err(&journal_path, e))?;
+    drop(staged);
+    fs::rename(&staged_path, &journal_path).map_err(|e| err(&journal_path, e))?;
     apply(out, &journal)?;
     fs::remove_file(&journal_path).map_err(|e| err(&journal_path, e))?;
     Ok(report)
+}
+
+/// A new file in `dir` named `.docgen-staged-<pid>-<n>`. It is created
+/// exclusively (`create_new`), so a file or link already there is never
+/// written through, and only this run, holding the folder's lock, stages in
+/// it; staged files an interrupted run left are cleared by [`recover`].
+fn create_staged(dir: &Path, count: &mut u64) -> io::Result<(PathBuf, fs::File)> {
+    loop {
+        *count += 1;
+        let path = dir.join(format!("{STAGED_PREFIX}{}-{count}", std::process::id()));
+        let mut options = fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o644);
+        }
+        match options.open(&path) {
+            Ok(file) => return Ok((path, file)),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(e),
+        }
+    }
 }
 
 /// Makes a journal's renames and removals; those already made are skipped.

@@ -7,7 +7,7 @@ use serde_json::Value;
 ///
 /// Equivalent means: the same members, except that a `null` member may be
 /// left out (an absent optional property); numbers equal as numbers (`1` and
-/// `1.0`); strings equal, or the same instant written two ways
+/// `1.0`, and `"20158"` read as a number and written as one); strings equal, or the same instant written two ways
 /// (`…11.9926581Z` and `…11.992658100Z`), the same time of day
 /// (`08:00:00.0000000` and `08:00:00`), or the same GUID in another case.
 pub fn difference(original: &Value, written: &Value, at: &str) -> Option<String> {
@@ -35,6 +35,8 @@ pub fn difference(original: &Value, written: &Value, at: &str) -> Option<String>
             .enumerate()
             .find_map(|(i, (x, y))| difference(x, y, &format!("{at}/{i}"))),
         (Value::Number(a), Value::Number(b)) if a.as_f64() == b.as_f64() => None,
+        // Int64 and Decimal as strings (IEEE754Compatible), written back as numbers.
+        (Value::String(a), Value::Number(b)) if a.parse::<f64>().ok() == b.as_f64() => None,
         (Value::String(a), Value::String(b)) if same_text(a, b) => None,
         _ if original == written => None,
         _ => Some(format!("`{at}` = {written} for {original}")),

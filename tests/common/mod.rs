@@ -15,11 +15,62 @@ pub fn workspace() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// Where the shared folder is: `$DOCGEN_SHARED`, or `../shared` beside the checkout.
+fn shared_dir() -> PathBuf {
+    std::env::var_os("DOCGEN_SHARED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace().join("../shared"))
+}
+
+/// Where the Graph docs corpus is: `$GRAPH_DOCS`, or `graph-docs/v1.0` in the shared folder.
+fn graph_docs_dir() -> PathBuf {
+    std::env::var_os("GRAPH_DOCS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| shared_dir().join("graph-docs/v1.0"))
+}
+
+/// Data from outside the checkout that a test reads.
+#[derive(Clone, Copy, Debug)]
+pub enum Needs {
+    /// The five seed pages (`seeds/` in the shared folder).
+    Seeds,
+    /// The Graph docs corpus (`$GRAPH_DOCS`).
+    Corpus,
+}
+
+/// Whether the test `test` must skip because the data it needs is missing.
+///
+/// A fresh clone alone has neither the seeds nor the corpus, and its tests
+/// must still pass: such a test says loudly that it was skipped (on stderr,
+/// past the test harness's capture) and returns. Where the data is required
+/// (`DOCGEN_REQUIRE_CORPUS=1`, which `.ci/run` sets) a missing folder fails the
+/// test instead, so CI can never go green by skipping.
+pub fn skip_without(needs: Needs, test: &str) -> bool {
+    let (dir, what) = match needs {
+        Needs::Seeds => (shared_dir().join("seeds"), "the seed pages are"),
+        Needs::Corpus => (graph_docs_dir(), "the Graph docs corpus is"),
+    };
+    if dir.is_dir() {
+        return false;
+    }
+    let required = std::env::var("DOCGEN_REQUIRE_CORPUS").is_ok_and(|v| !v.is_empty() && v != "0");
+    let message = format!(
+        "{test}: {what} missing ({}). See \"The test data\" in README.md: set GRAPH_DOCS to a \
+         checkout of the Graph docs, or DOCGEN_SHARED to the shared folder.",
+        dir.display()
+    );
+    assert!(
+        !required,
+        "{message} DOCGEN_REQUIRE_CORPUS is set, so this fails."
+    );
+    use std::io::Write as _;
+    let _ = writeln!(std::io::stderr(), "\n*** SKIPPED {message} ***\n");
+    true
+}
+
 /// `$DOCGEN_SHARED`, or `../shared` beside the checkout; a clear panic when missing.
 pub fn shared() -> PathBuf {
-    let dir = std::env::var_os("DOCGEN_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| workspace().join("../shared"));
+    let dir = shared_dir();
     assert!(
         dir.is_dir(),
         "the shared data folder {} is missing: put the project's `shared` folder beside the checkout, \
@@ -56,9 +107,7 @@ pub fn seed(number: &str) -> PathBuf {
 
 /// The Graph docs corpus: `$GRAPH_DOCS`, or `graph-docs/v1.0` in the shared folder.
 pub fn graph_docs() -> PathBuf {
-    let dir = std::env::var_os("GRAPH_DOCS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| shared().join("graph-docs/v1.0"));
+    let dir = graph_docs_dir();
     assert!(
         dir.is_dir(),
         "the Graph docs corpus {} is missing: set GRAPH_DOCS, or put the shared folder beside the checkout",
@@ -110,6 +159,16 @@ pub fn run_ok(mut cmd: std::process::Command, what: &str) -> String {
         String::from_utf8_lossy(&output.stderr)
     );
     String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// Pins a generated crate's dependencies to the workspace's and runs
+/// `cargo clippy -D warnings` in it, failing with `what` unless it is clean.
+pub fn clippy_clean(dir: &Path, what: &str) {
+    std::fs::copy(workspace().join("Cargo.lock"), dir.join("Cargo.lock"))
+        .expect("pin dependencies");
+    let mut clippy = cargo_in(dir);
+    clippy.args(["clippy", "--quiet", "--", "-D", "warnings"]);
+    run_ok(clippy, what);
 }
 
 /// The name of the crate [`v1_crate`] generates.

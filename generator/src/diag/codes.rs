@@ -188,12 +188,27 @@ catalogue! {
         "A Type cell or a Request body / Response sentence links to a page (`../resources/x.md`) \
          that is not in the docs. docgen still resolves the type by name where it can. Fix \
          the link's file name.";
+    TypeLinkMismatch = "type-link-mismatch", Warning,
+        "A Type cell names one type but links to the page of another.",
+        "The cell writes one type (`[servicePrincipal](provisioningserviceprincipal.md)`, \
+         `[DateTimeOffset](timestamp.md)`) and links to the page of another, so a reader cannot \
+         tell which the property holds. docgen uses the type the page's JSON representation \
+         names when it names one of the two, the primitive when the cell writes a primitive, \
+         and otherwise the written name (the note says which). Make the link text and the \
+         link name the same type.";
     EnumFutureValueMissing = "enum-future-value-missing", Warning,
         "An enum lacks `unknownFutureValue` while most enums of its area have it.",
         "Graph marks evolvable enums with a last member `unknownFutureValue`; clients treat \
          values after it as unknown, which lets the service add members safely. Most enums \
          of this page's area (`ms.prod`) have it and this one does not: add it, or confirm \
          the enum can never grow.";
+    PathExampleId = "path-example-id", Warning,
+        "A request line in the HTTP request section holds an example's id instead of a placeholder.",
+        "The HTTP request section documents the shape of every request, so a segment that \
+         holds a key is written as a placeholder (`/education/classes/{class-id}`), not as one \
+         example's id (`/education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793`). docgen reads \
+         an id-shaped segment after a collection as that collection's key, named as the note \
+         says; write that placeholder in the page.";
     PathWithoutExample = "path-without-example", Warning,
         "A documented request line has no example request.",
         "The page documents several request lines (for example `/me/events` and \
@@ -204,6 +219,14 @@ catalogue! {
         "docgen drops what it cannot generate correctly instead of emitting broken code: \
          a path with characters that cannot appear in a URL path, a response that is a raw \
          stream (not yet supported), and the like. The message says what was dropped.";
+    EmitLimit = "emit-limit", Warning,
+        "A type is larger than generated code can hold; part of it is left untyped.",
+        "Past a few thousand fields in one struct the Rust compiler runs out of stack and \
+         crashes, and large structs and enums cost minutes and gigabytes to compile. docgen \
+         types the first 1,000 properties of a struct (or parameters of a body) and the first \
+         5,000 members of an enum; other properties are still read, untyped, into \
+         `additional_properties`, and other enum values into the catch-all variant. A real \
+         type this large is almost certainly a broken table: check the page.";
     BodyPropertyUnknown = "body-property-unknown", Warning,
         "A request body table names a property its type does not have.",
         "The Request body table lists a property that the type's resource page does not \

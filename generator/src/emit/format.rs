@@ -33,7 +33,7 @@ pub fn format_items(
     header: &str,
     items: &[String],
 ) -> Result<GeneratedFile, EmitError> {
-    use rayon::prelude::*;
+    use crate::parallel::*;
     let parse = |source: &str| -> Result<String, EmitError> {
         let file = syn::parse_file(source).map_err(|e| EmitError {
             path: path.to_owned(),

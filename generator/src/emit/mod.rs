@@ -10,6 +10,7 @@ pub mod docs;
 mod example_cases;
 mod features;
 mod format;
+mod limits;
 mod models;
 pub mod names;
 mod names_file;
@@ -22,7 +23,7 @@ mod types;
 use std::collections::BTreeMap;
 use std::fmt;
 
-use rayon::prelude::*;
+use crate::parallel::*;
 
 use crate::diag::Diagnostic;
 use crate::ir::Ir;
@@ -158,7 +159,7 @@ pub fn emit(ir: &Ir, sources: &SourceMap, config: &EmitConfig) -> Result<Emitted
         );
     }
     let table = table;
-    let mut diagnostics = Vec::new();
+    let mut diagnostics = table.limit_diagnostics();
     let planned = operations::plan(
         ir,
         &table,

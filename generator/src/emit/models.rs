@@ -143,6 +143,7 @@ pub fn emit(
         let mut scope = Scope::with_reserved(&["additional_properties"]);
         let fields = params
             .iter()
+            .take(super::limits::MAX_FIELDS)
             .map(|p| {
                 let mut pdoc = Doc::new();
                 if let Some(d) = &p.description {
@@ -376,6 +377,8 @@ fn enum_view(index: usize, def: &TypeDef, table: &TypeTable<'_>, sources: &Sourc
         .iter()
         // A member listed twice is one value: a second match arm would be unreachable.
         .filter(|m| seen.insert(m.name.as_str()))
+        // Past the limit a value is an unknown value (`emit-limit` says so).
+        .take(super::limits::MAX_MEMBERS)
         .map(|m| {
             let mut vdoc = Doc::new();
             vdoc.text(&format!("`{}`", m.name.replace('`', "'")));

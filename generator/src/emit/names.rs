@@ -139,8 +139,16 @@ impl Scope {
         if self.taken.insert(name.clone()) {
             return name;
         }
+        // `self_` (a keyword made a name) numbers as `self_2`, not `self__2`,
+        // which rustc would warn is not snake case.
+        let stem = if sep.is_empty() {
+            name.as_str()
+        } else {
+            name.trim_end_matches(sep)
+        };
+        let stem = if stem.is_empty() { name.as_str() } else { stem };
         (2..)
-            .map(|n| format!("{name}{sep}{n}"))
+            .map(|n| format!("{stem}{sep}{n}"))
             .find(|candidate| self.taken.insert(candidate.clone()))
             .unwrap_or(name)
     }
@@ -203,6 +211,9 @@ mod tests {
         assert_eq!(scope.claim(snake("fooBar", "f"), "_"), "foo_bar");
         assert_eq!(scope.claim(snake("foo_bar", "f"), "_"), "foo_bar_2");
         assert_eq!(scope.claim(snake("FooBar", "f"), "_"), "foo_bar_3");
+        // A keyword's escape numbers without a double underscore.
+        assert_eq!(scope.claim(snake("self", "f"), "_"), "self_");
+        assert_eq!(scope.claim(snake("self_", "f"), "_"), "self_2");
         let mut types = type_scope();
         assert_eq!(types.claim(upper_camel("string", "T"), ""), "String2");
     }

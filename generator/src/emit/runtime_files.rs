@@ -15,6 +15,10 @@ const SOURCES: &[(&str, &str)] = &[
     ),
     ("error.rs", include_str!("../../../runtime/src/error.rs")),
     ("lib.rs", include_str!("../../../runtime/src/lib.rs")),
+    (
+        "numbers.rs",
+        include_str!("../../../runtime/src/numbers.rs"),
+    ),
     ("paging.rs", include_str!("../../../runtime/src/paging.rs")),
     ("path.rs", include_str!("../../../runtime/src/path.rs")),
     (

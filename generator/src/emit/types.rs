@@ -8,6 +8,7 @@ use petgraph::graph::{DiGraph, NodeIndex};
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::limits;
 use super::names::{self, ident};
 use super::names_file::{Names, function_key};
 use crate::ir::{Ir, JSON_TYPE, Property, TypeDef, TypeKind, TypeRef};
@@ -17,9 +18,14 @@ use crate::source::SourceMap;
 pub struct RustType {
     /// The type.
     pub tokens: TokenStream,
-    /// A serde `with` module (relative to the models module), for Binary.
+    /// A serde `with` module (relative to the models module), for Binary and numbers.
     pub with: Option<&'static str>,
 }
+
+/// The runtime's adapter for a number read from a JSON number or string.
+const ODATA_NUMBER: &str = "super::super::runtime::odata_number";
+/// The same for a list of numbers.
+const ODATA_NUMBERS: &str = "super::super::runtime::odata_numbers";
 
 /// Rust names of the IR's types and the cycles that need a `Box`.
 pub struct TypeTable<'a> {
@@ -28,6 +34,8 @@ pub struct TypeTable<'a> {
     idents: Vec<String>,
     /// Strongly connected component of each type (for boxing recursive fields).
     component: Vec<usize>,
+    /// (holder, held) fields boxed so no chain of structs by value is too deep.
+    deep_boxes: std::collections::HashSet<(usize, usize)>,
     /// Names of the body structs of operations that take parameters, by operation name.
     bodies: HashMap<String, String>,
     /// Every type derived from each type, directly or not, in IR order.
@@ -141,6 +149,7 @@ impl<'a> TypeTable<'a> {
             by_ref,
             idents,
             component: Vec::new(),
+            deep_boxes: Default::default(),
             bodies,
             descendants,
             any_idents,
@@ -148,8 +157,51 @@ impl<'a> TypeTable<'a> {
             needs: Vec::new(),
             given,
         };
-        table.component = table.components();
+        (table.component, table.deep_boxes) = table.components();
         table
+    }
+
+    /// `emit-limit` for every struct, enum and parameter body cut to a limit.
+    pub fn limit_diagnostics(&self) -> Vec<crate::diag::Diagnostic> {
+        let mut out = Vec::new();
+        for (i, t) in self.ir.types.iter().enumerate() {
+            let at = || {
+                t.sources
+                    .first()
+                    .cloned()
+                    .unwrap_or_else(|| crate::source::Span::new(crate::source::FileId(0), 0..0))
+            };
+            let (what, total, kept) = match t.kind {
+                TypeKind::Enum => {
+                    let total = distinct_members(t);
+                    ("members", total, limits::MAX_MEMBERS)
+                }
+                _ => (
+                    "properties",
+                    self.all_properties_uncut(i).len(),
+                    limits::MAX_FIELDS,
+                ),
+            };
+            if total > kept {
+                let subject = format!("`{}`", t.name.replace('`', "'"));
+                out.push(limits::cut(at(), &subject, what, total, kept));
+            }
+        }
+        for op in &self.ir.operations {
+            if let Some(crate::ir::RequestBody::Parameters(params)) = &op.request_body
+                && params.len() > limits::MAX_FIELDS
+            {
+                let name = format!("the request body of `{}`", op.name);
+                out.push(limits::cut(
+                    op.source.clone(),
+                    &name,
+                    "parameters",
+                    params.len(),
+                    limits::MAX_FIELDS,
+                ));
+            }
+        }
+        out
     }
 
     /// The type names given, by what they name (for `docgen-names.json`).
@@ -232,9 +284,16 @@ impl<'a> TypeTable<'a> {
         &self.idents[index]
     }
 
-    /// All properties of a struct type: inherited ones first (from the root
-    /// base down), then its own; the first of two with one wire name wins.
+    /// All properties of a struct type that its struct holds: inherited ones
+    /// first (from the root base down), then its own; the first of two with one
+    /// wire name wins; at most [`limits::MAX_FIELDS`].
     pub fn all_properties(&self, index: usize) -> Vec<&'a Property> {
+        let mut all = self.all_properties_uncut(index);
+        all.truncate(limits::MAX_FIELDS);
+        all
+    }
+
+    fn all_properties_uncut(&self, index: usize) -> Vec<&'a Property> {
         let mut chain = vec![index];
         let mut current = index;
         while let Some(base) = self.ir.types[current]
@@ -260,8 +319,9 @@ impl<'a> TypeTable<'a> {
         out
     }
 
-    /// Tarjan's components over "struct A holds a B by value" edges.
-    fn components(&self) -> Vec<usize> {
+    /// Tarjan's components over "struct A holds a B by value" edges, and the
+    /// edges to box so that no chain by value grows past the compiler's depth.
+    fn components(&self) -> (Vec<usize>, std::collections::HashSet<(usize, usize)>) {
         let mut graph: DiGraph<usize, ()> = DiGraph::new();
         let nodes: Vec<NodeIndex> = (0..self.ir.types.len())
             .map(|i| graph.add_node(i))
@@ -284,15 +344,27 @@ impl<'a> TypeTable<'a> {
             }
         }
         let mut component = vec![0; self.ir.types.len()];
-        for (c, scc) in tarjan_scc(&graph).into_iter().enumerate() {
+        let sccs = tarjan_scc(&graph);
+        for (c, scc) in sccs.iter().enumerate() {
             let recursive =
                 scc.len() > 1 || scc.first().is_some_and(|&n| graph.contains_edge(n, n));
-            for n in scc {
+            for &n in scc {
                 // Components of one acyclic type never box.
                 component[graph[n]] = if recursive { c + 1 } else { 0 };
             }
         }
-        component
+        // What stays by value once cycles are boxed is acyclic; Tarjan lists
+        // components sinks first, the order the depth count needs.
+        let mut held: Vec<Vec<usize>> = vec![Vec::new(); self.ir.types.len()];
+        for edge in graph.raw_edges() {
+            let (a, b) = (graph[edge.source()], graph[edge.target()]);
+            if component[a] == 0 || component[a] != component[b] {
+                held[a].push(b);
+            }
+        }
+        let order: Vec<usize> = sccs.iter().flatten().map(|&n| graph[n]).collect();
+        let deep = limits::depth_boxes(&held, &order).into_iter().collect();
+        (component, deep)
     }
 
     /// The Rust type of a value of `ty`, as seen from `module` (`models` or elsewhere),
@@ -300,15 +372,22 @@ impl<'a> TypeTable<'a> {
     pub fn rust_type(&self, ty: &TypeRef, owner: Option<usize>, in_models: bool) -> RustType {
         let element = self.element(&ty.name, owner.filter(|_| !ty.collection), in_models);
         if ty.collection {
-            // Base64 strings stay strings inside collections: no serde helper for those.
-            let inner = if element.with.is_some() {
-                quote!(String)
-            } else {
-                element.tokens
-            };
-            RustType {
-                tokens: quote!(Vec<#inner>),
-                with: None,
+            let inner = element.tokens;
+            match element.with {
+                // Numbers read from either form in lists too.
+                Some(ODATA_NUMBER) => RustType {
+                    tokens: quote!(Vec<#inner>),
+                    with: Some(ODATA_NUMBERS),
+                },
+                // Base64 strings stay strings inside collections: no serde helper for those.
+                Some(_) => RustType {
+                    tokens: quote!(Vec<String>),
+                    with: None,
+                },
+                None => RustType {
+                    tokens: quote!(Vec<#inner>),
+                    with: None,
+                },
             }
         } else {
             element
@@ -317,18 +396,24 @@ impl<'a> TypeTable<'a> {
 
     fn element(&self, name: &str, owner: Option<usize>, in_models: bool) -> RustType {
         let plain = |tokens: TokenStream| RustType { tokens, with: None };
+        // Int64 and Decimal arrive as strings under IEEE754Compatible, and
+        // floats as `"NaN"`/`"INF"`: read both forms.
+        let number = |tokens: TokenStream| RustType {
+            tokens,
+            with: Some(ODATA_NUMBER),
+        };
         match name {
             "String" => plain(quote!(String)),
             "Duration" if in_models => plain(quote!(super::super::runtime::IsoDuration)),
             "Duration" => plain(quote!(runtime::IsoDuration)),
             "Int16" => plain(quote!(i16)),
             "Int32" => plain(quote!(i32)),
-            "Int64" => plain(quote!(i64)),
+            "Int64" => number(quote!(i64)),
             "Byte" => plain(quote!(u8)),
             "SByte" => plain(quote!(i8)),
             "Boolean" => plain(quote!(bool)),
-            "Double" | "Decimal" => plain(quote!(f64)),
-            "Single" => plain(quote!(f32)),
+            "Double" | "Decimal" => number(quote!(f64)),
+            "Single" => number(quote!(f32)),
             "Guid" => plain(quote!(uuid::Uuid)),
             "DateTimeOffset" => plain(quote!(chrono::DateTime<chrono::Utc>)),
             "Date" => plain(quote!(chrono::NaiveDate)),
@@ -347,7 +432,8 @@ impl<'a> TypeTable<'a> {
                         quote!(models::#id)
                     };
                     let boxed = owner.is_some_and(|o| {
-                        self.component[o] != 0 && self.component[o] == self.component[index]
+                        (self.component[o] != 0 && self.component[o] == self.component[index])
+                            || self.deep_boxes.contains(&(o, index))
                     });
                     plain(if boxed { quote!(Box<#path>) } else { path })
                 }
@@ -355,6 +441,15 @@ impl<'a> TypeTable<'a> {
             },
         }
     }
+}
+
+/// The members an enum's variants are made of: each wire value once.
+pub fn distinct_members(def: &TypeDef) -> usize {
+    let mut seen = std::collections::HashSet::new();
+    def.members
+        .iter()
+        .filter(|m| seen.insert(m.name.as_str()))
+        .count()
 }
 
 /// For each type, the types below it in the inheritance tree (IR order).

@@ -30,6 +30,10 @@ pub struct TypeCell {
     pub collection: bool,
     /// The link destination, when the type was written as a link.
     pub link: Option<String>,
+    /// The type's name as the cell writes it (`Timestamp`, `identitySet`,
+    /// `DateTimeOffset`), for resolving it against the type space and for
+    /// telling a doc writer what was read.
+    pub written: String,
 }
 
 /// A cell that does not name one type.
@@ -52,7 +56,9 @@ pub fn primitive(spelling: &str) -> Option<&'static str> {
         "int64" | "long" => "Int64",
         "int16" | "short" => "Int16",
         "boolean" | "bool" => "Boolean",
-        "datetimeoffset" | "datetime" => "DateTimeOffset",
+        // `Timestamp` is how many pages write DateTimeOffset (remoteItem's
+        // `createdDateTime`); the complex type `timeStamp` is only ever linked.
+        "datetimeoffset" | "datetime" | "timestamp" => "DateTimeOffset",
         "double" => "Double",
         "single" | "float" => "Single",
         "guid" | "uuid" => "Guid",
@@ -90,6 +96,7 @@ pub fn parse(cell: &Inline) -> Result<TypeCell, Unparsed> {
             name: TypeName::Json,
             collection: false,
             link: None,
+            written: String::new(),
         },
     };
     if text.is_empty() {
@@ -110,24 +117,28 @@ pub fn parse(cell: &Inline) -> Result<TypeCell, Unparsed> {
                 name: TypeName::Json,
                 collection,
                 link: None,
+                written: String::new(),
             },
         });
     }
-    // A linked type: the link's text is the name, as written.
+    // A linked type: the link's text is the name, as written. A primitive
+    // spelling stays primitive here even when linked; the type space decides
+    // whether the link's page makes it a type (`[timeStamp](timestamp.md)`).
     if let Some(link) = cell
         .links
         .iter()
         .find(|l| same_name(&l.text, inner) && !l.text.trim().is_empty())
     {
-        let name = link.text.trim();
-        let name = match primitive(name) {
+        let written = link.text.trim().trim_matches(['[', ']']).trim();
+        let name = match primitive(written) {
             Some(p) => TypeName::Primitive(p),
-            None => TypeName::Named(name.to_owned()),
+            None => TypeName::Named(written.to_owned()),
         };
         return Ok(TypeCell {
             name,
             collection,
             link: (!link.dest.is_empty()).then(|| link.dest.clone()),
+            written: written.to_owned(),
         });
     }
     if let Some(p) = primitive(inner).or_else(|| loose_primitive(inner)) {
@@ -135,6 +146,7 @@ pub fn parse(cell: &Inline) -> Result<TypeCell, Unparsed> {
             name: TypeName::Primitive(p),
             collection,
             link: None,
+            written: inner.to_owned(),
         });
     }
     let name = match lower.as_str() {
@@ -154,6 +166,7 @@ pub fn parse(cell: &Inline) -> Result<TypeCell, Unparsed> {
                     name: TypeName::Json,
                     collection,
                     link: None,
+                    written: String::new(),
                 },
             });
         }
@@ -162,6 +175,7 @@ pub fn parse(cell: &Inline) -> Result<TypeCell, Unparsed> {
         name,
         collection,
         link: None,
+        written: inner.to_owned(),
     })
 }
 
@@ -340,6 +354,32 @@ mod tests {
         let union =
             parse(&cell("(boolean or string or number) collection", &[])).expect_err("union");
         assert!(union.fallback.collection);
+    }
+
+    #[test]
+    fn timestamp_is_how_pages_spell_date_time_offset() {
+        let t = ok("Timestamp");
+        assert_eq!(t.name, TypeName::Primitive("DateTimeOffset"));
+        assert_eq!(t.written, "Timestamp");
+    }
+
+    #[test]
+    fn a_linked_primitive_spelling_keeps_its_link_and_spelling_for_the_type_space() {
+        // Whether the page of `timeStamp` makes it that type is the type space's call.
+        let t = parse(&cell("timeStamp", &[("timeStamp", "timestamp.md")])).expect("link");
+        assert_eq!(t.name, TypeName::Primitive("DateTimeOffset"));
+        assert_eq!(t.link.as_deref(), Some("timestamp.md"));
+        assert_eq!(t.written, "timeStamp");
+        let t = parse(&cell(
+            "chatType",
+            &[("chatType", "../resources/chat.md#chattype-values")],
+        ))
+        .expect("anchor");
+        assert_eq!(t.name, TypeName::Named("chatType".into()));
+        assert_eq!(
+            t.link.as_deref(),
+            Some("../resources/chat.md#chattype-values")
+        );
     }
 
     #[test]

@@ -174,7 +174,7 @@ pub fn segments(path: &str) -> Vec<Segment> {
 }
 
 /// Splits on `/` outside parentheses, braces and quotes.
-fn split_raw(path: &str) -> Vec<String> {
+pub fn split_raw(path: &str) -> Vec<String> {
     let mut parts = Vec::new();
     let mut current = String::new();
     let mut depth = 0i32;
@@ -264,6 +264,46 @@ fn split_args(inner: &str) -> Vec<String> {
     args
 }
 
+/// Whether a literal path segment is an example's id rather than a name: a
+/// GUID (`acdefc6b-2dc6-4e71-b1e9-6d9810ab1793`, braces allowed), a number, or
+/// a token no name looks like (`01BYE5RZ6QN3ZWBTUFOFD3GSPGOHDJD36K`,
+/// `gDbc8U7HGwADDZocJgAAAA==`, `19:abc@thread.v2`). Names such as
+/// `oauth2PermissionGrants` or `getOffice365ActivationCounts` are not ids:
+/// they are words with a few digits.
+pub fn is_example_id(segment: &str) -> bool {
+    let s = segment.trim_matches(['{', '}']);
+    if s.is_empty() || s.starts_with('$') || s.contains(['(', ')', '{', '}', '\'', ' ']) {
+        return false;
+    }
+    if is_guid(s) || s.bytes().all(|b| b.is_ascii_digit()) {
+        return true;
+    }
+    let digits = s.bytes().filter(u8::is_ascii_digit).count();
+    if digits == 0 {
+        return false;
+    }
+    // Base64 padding, SharePoint's `b!`, Teams' `19:…@thread.v2`: no name has these.
+    if s.ends_with('=') || s.contains(['!', '@', ':', '+']) {
+        return true;
+    }
+    // Mostly capitals and digits, and long: an encoded id, not camelCase words.
+    let loud = s
+        .bytes()
+        .filter(|b| b.is_ascii_digit() || b.is_ascii_uppercase())
+        .count();
+    s.len() >= 16 && digits >= 3 && loud * 2 >= s.len()
+}
+
+/// `8-4-4-4-12` hexadecimal digits.
+fn is_guid(s: &str) -> bool {
+    let groups: Vec<&str> = s.split('-').collect();
+    groups.len() == 5
+        && groups
+            .iter()
+            .zip([8, 4, 4, 4, 12])
+            .all(|(g, n)| g.len() == n && g.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
 /// The name inside `{name}` or `<name>`, quotes allowed around it.
 fn placeholder(text: &str) -> Option<String> {
     let t = text.trim().trim_matches('\'');
@@ -347,6 +387,37 @@ mod tests {
 
     fn lit(name: &str) -> Segment {
         Segment::Literal { name: name.into() }
+    }
+
+    #[test]
+    fn example_ids_are_told_from_names() {
+        for id in [
+            "acdefc6b-2dc6-4e71-b1e9-6d9810ab1793",
+            "{5D1A0C3E-77B2-4F0B-9A11-2C6E0B0B9E21}",
+            "42",
+            "01BYE5RZ6QN3ZWBTUFOFD3GSPGOHDJD36K",
+            "gDbc8U7HGwADDZocJgAAAA==",
+            "AAMkAGI2TG93AAA=",
+            "19:8b081ef6@thread.v2",
+            "b!yC3k8QwbVUu6wl0dBIyUcWjT4cP9t4ZL",
+        ] {
+            assert!(is_example_id(id), "{id} is an id");
+        }
+        for name in [
+            "users",
+            "oauth2PermissionGrants",
+            "fido2Methods",
+            "b2xUserFlows",
+            "getOffice365ActivationsUserDetail",
+            "deviceCompliancePolicySettingStateSummaries",
+            "microsoft.graph.user",
+            "$value",
+            "{id}",
+            "range(address='A1')",
+            "v1.0",
+        ] {
+            assert!(!is_example_id(name), "{name} is a name");
+        }
     }
 
     #[test]

@@ -7,7 +7,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use rayon::prelude::*;
+use crate::parallel::*;
 use std::ops::Range;
 
 use super::JSON_TYPE;

@@ -66,7 +66,7 @@ fn type_json(t: &TypeDef, sources: &SourceMap) -> Value {
 }
 
 fn property_json(p: &Property, sources: &SourceMap) -> Value {
-    json!({
+    let mut value = json!({
         "name": p.name,
         "type": p.ty.name,
         "collection": p.ty.collection,
@@ -74,7 +74,15 @@ fn property_json(p: &Property, sources: &SourceMap) -> Value {
         "inherited": p.inherited,
         "description": p.description,
         "source": line(&p.source, sources),
-    })
+    });
+    // Only where the type is not simply the cell's name: how docgen read it.
+    if let (Some(r), Value::Object(m)) = (&p.resolution, &mut value) {
+        m.insert(
+            "resolution".into(),
+            json!({ "written": r.written, "by": r.by.as_str(), "link_type": r.link_type }),
+        );
+    }
+    value
 }
 
 fn type_ref_json(t: &TypeRef) -> Value {

@@ -12,6 +12,7 @@ mod examples;
 mod json;
 mod naming;
 mod operations;
+mod paths;
 mod types;
 
 pub use build::build;
@@ -168,6 +169,63 @@ pub struct Property {
     pub description: Option<String>,
     /// Where it is documented.
     pub source: Span,
+    /// How a type named in the cell was resolved, unless by its exact name.
+    pub resolution: Option<Resolution>,
+}
+
+/// How a Type cell's named type was resolved, when not simply by its name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Resolution {
+    /// The type as the cell writes it (`IdentitySet`, `Timestamp`).
+    pub written: String,
+    /// Why the property has the type it has.
+    pub by: ResolvedBy,
+    /// The type the cell's link points at, when the written name names another.
+    pub link_type: Option<String>,
+}
+
+/// Why a type reference resolved to the type it did (the audit of issue 10:
+/// every property typed otherwise than its cell's exact name has one).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ResolvedBy {
+    /// The name as written.
+    Name,
+    /// The name up to case: `IdentitySet` for `identitySet` (titles capitalise).
+    NameIgnoringCase,
+    /// The link's file settles the namespace of a name two namespaces define.
+    LinkNamespace,
+    /// The link's anchor names an enum on the linked page (`chat.md#chattype-values`).
+    Anchor,
+    /// The written name names no type; the link's file does.
+    LinkFile,
+    /// The singular of a plural name (`secureScores`).
+    Singular,
+    /// The name and the link disagree; the JSON representation names this one.
+    JsonRepresentation,
+    /// The name and the link disagree and nothing decides: the written name (doubtful).
+    NameOverLink,
+    /// A primitive spelling linked to the page of the type of that name (`[timeStamp](timestamp.md)`).
+    LinkedPage,
+    /// A primitive spelling (`DateTimeOffset`) linked to another type's page: the primitive.
+    PrimitiveOverLink,
+}
+
+impl ResolvedBy {
+    /// The reason as written in the IR's JSON (`name-ignoring-case`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ResolvedBy::Name => "name",
+            ResolvedBy::NameIgnoringCase => "name-ignoring-case",
+            ResolvedBy::LinkNamespace => "link-namespace",
+            ResolvedBy::Anchor => "anchor",
+            ResolvedBy::LinkFile => "link-file",
+            ResolvedBy::Singular => "singular",
+            ResolvedBy::JsonRepresentation => "json-representation",
+            ResolvedBy::NameOverLink => "name-over-link",
+            ResolvedBy::LinkedPage => "linked-page",
+            ResolvedBy::PrimitiveOverLink => "primitive-over-link",
+        }
+    }
 }
 
 /// An enum member.

@@ -1,6 +1,6 @@
 //! Operations from API pages: one per method documented in the HTTP request section.
 
-use rayon::prelude::*;
+use crate::parallel::*;
 
 use super::types::{TypeSpace, area_of, clean_description, page_kind};
 use super::{Operation, Parameter, PathTemplate, Permission, RequestBody, Response, TypeRef};
@@ -78,20 +78,10 @@ fn operation(
         .iter()
         .filter(|l| l.method == method)
         .collect();
-    let mut paths: Vec<PathTemplate> = Vec::new();
+    let paths = super::paths::documented(page, space.page_text(page.file), &lines, diags);
     let mut query_options = page.query_options.clone();
     let mut query_options_inferred = false;
     for line in &lines {
-        for path in urlpath::expand_alternatives(&line.path.path) {
-            if paths.iter().any(|p| p.path == path) {
-                continue;
-            }
-            paths.push(PathTemplate {
-                segments: urlpath::segments(&path),
-                path,
-                source: Span::new(page.file, line.span.clone()),
-            });
-        }
         for pair in line.path.query.iter().flat_map(|q| q.split('&')) {
             let name = pair
                 .split('=')
@@ -179,7 +169,13 @@ fn resolve_mention(
     space: &TypeSpace<'_>,
     diags: &mut Diagnostics,
 ) -> Option<TypeRef> {
-    if let Some(p) = crate::extract::typeref::primitive(&mention.name) {
+    // A primitive spelling is the primitive, unless it links to the page of
+    // the type of that name (`[timeStamp](timestamp.md)`).
+    if let Some(p) = crate::extract::typeref::primitive(&mention.name)
+        && space
+            .linked_primitive(&mention.name, mention.link.as_deref())
+            .is_err()
+    {
         return Some(TypeRef {
             name: p.to_owned(),
             collection,
@@ -256,7 +252,7 @@ fn request_body(
         .iter()
         .enumerate()
         .map(|(ri, row)| {
-            let ty = space.row_type((page_index, ti, ri), page, row, diags);
+            let (ty, _) = space.row_type((page_index, ti, ri), page, row, diags);
             Parameter {
                 name: row.name.clone(),
                 ty,
@@ -338,7 +334,10 @@ fn annotated_type(
         Some(inner) => (inner, true),
         None => (text, collection),
     };
-    if let Some(p) = crate::extract::typeref::primitive(inner) {
+    // An annotation spells types as the service does: `timeStamp` is the type.
+    if let Some(p) = crate::extract::typeref::primitive(inner)
+        && space.exact(inner).is_none()
+    {
         return Some(TypeRef {
             name: p.to_owned(),
             collection,

@@ -8,7 +8,7 @@ pub mod front_matter;
 
 use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
+use crate::parallel::*;
 
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::source::{FileId, SourceFile, SourceMap, Span, display_join, rel_slash_path};

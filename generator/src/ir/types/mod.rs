@@ -6,12 +6,22 @@
 //! enum deduplication and kind/base inference. Pages are visited in path order,
 //! so the result does not depend on how pages were read.
 
+mod infer;
+mod names;
+mod resolve;
+
 use std::collections::HashMap;
 
-use super::{EnumMember, GRAPH_NAMESPACE, JSON_TYPE, Property, TypeDef, TypeKind, TypeRef};
+pub(super) use names::{area_of, key, page_kind};
+use names::{defined_name, link_stem, qualified_in, split_qualified};
+
+use super::{
+    EnumMember, GRAPH_NAMESPACE, JSON_TYPE, Property, Resolution, ResolvedBy, TypeDef, TypeKind,
+    TypeRef,
+};
 use crate::diag::{Code, Diagnostic, Diagnostics};
-use crate::extract::facts::{Mention, PageFacts, PropertyRow, PropertyTable, TableRole};
-use crate::extract::typeref::{TypeCell, TypeName};
+use crate::extract::facts::{PageFacts, PropertyRow, PropertyTable, TableRole};
+use crate::extract::typeref::TypeName;
 use crate::load::DocType;
 use crate::source::{SourceMap, Span};
 
@@ -43,6 +53,9 @@ pub(super) struct TypeSpace<'a> {
     sources: &'a SourceMap,
     entries: Vec<Entry>,
     by_key: HashMap<String, usize>,
+    /// Types by reference name exactly as spelled (`timeStamp`): an exact name
+    /// beats one that matches only up to case.
+    by_exact: HashMap<String, usize>,
     by_file: HashMap<String, usize>,
     /// (page index, table index, row index) → synthesized enum for an `Enumeration` cell.
     synthesized: HashMap<(usize, usize, usize), usize>,
@@ -54,142 +67,6 @@ pub(super) struct TypeSpace<'a> {
     property_index: HashMap<usize, HashMap<String, usize>>,
 }
 
-/// The lookup key of a type name: case-insensitive, Graph namespace implied.
-pub(super) fn key(name: &str) -> String {
-    let name = name.trim().trim_start_matches('#');
-    let lower = name.to_ascii_lowercase();
-    let prefix = "microsoft.graph.";
-    match lower.strip_prefix(prefix) {
-        Some(rest) if !rest.contains('.') => rest.to_owned(),
-        _ => lower,
-    }
-}
-
-/// The file stem a link points at: `../resources/user.md#x` → `user`.
-pub(super) fn link_stem(dest: &str) -> Option<String> {
-    let dest = dest.split(['#', '?']).next()?;
-    let file = dest.rsplit('/').next()?;
-    let stem = file.strip_suffix(".md").unwrap_or(file);
-    (!stem.is_empty()).then(|| stem.to_ascii_lowercase())
-}
-
-/// Splits `microsoft.graph.callRecords.modality` into (namespace, name).
-pub(super) fn split_qualified(name: &str) -> (String, String) {
-    let name = name.trim().trim_start_matches('#');
-    match name.rsplit_once('.') {
-        Some((ns, n)) if ns.to_ascii_lowercase().starts_with("microsoft.") => {
-            let ns = if ns.eq_ignore_ascii_case(GRAPH_NAMESPACE) {
-                GRAPH_NAMESPACE.to_owned()
-            } else {
-                ns.to_owned()
-            };
-            (ns, n.to_owned())
-        }
-        _ => (GRAPH_NAMESPACE.to_owned(), name.to_owned()),
-    }
-}
-
-/// A name as written on a page: qualified names keep their namespace, bare
-/// names take the page's (`Namespace: microsoft.graph.callRecords`).
-fn qualified_in(name: &str, page: &PageFacts) -> (String, String) {
-    if name.contains('.') {
-        return split_qualified(name);
-    }
-    let ns = page
-        .namespace
-        .as_deref()
-        .filter(|ns| ns.to_ascii_lowercase().starts_with("microsoft.graph"))
-        .unwrap_or(GRAPH_NAMESPACE);
-    split_qualified(&format!("{ns}.{name}"))
-}
-
-/// What the page documents (decided, and any mismatch reported, by extract).
-pub(super) fn page_kind(page: &PageFacts) -> Option<DocType> {
-    page.kind.clone()
-}
-
-/// The type a resource or enum page defines, by annotation or H1.
-fn defined_name(page: &PageFacts) -> Option<(String, String)> {
-    if let Some(t) = page
-        .resources
-        .iter()
-        .find_map(|r| r.annotation.odata_type.as_deref())
-    {
-        let t = t.trim_start_matches('#');
-        if !t.is_empty() && !t.contains(['(', ' ']) {
-            let (ns, name) = split_qualified(t);
-            // The annotation spells the type as the service does (the H1 is often
-            // capitalised as a title), unless a tool lower-cased it whole.
-            let lowered = name.chars().all(|c| !c.is_ascii_uppercase());
-            let name = match title_type_name(page) {
-                Some(title)
-                    if lowered
-                        && title.eq_ignore_ascii_case(&name)
-                        && title.chars().skip(1).any(|c| c.is_ascii_uppercase()) =>
-                {
-                    title
-                }
-                _ => name,
-            };
-            return Some((ns, name));
-        }
-    }
-    let name = title_type_name(page)?;
-    let ns = page
-        .namespace
-        .clone()
-        .unwrap_or_else(|| GRAPH_NAMESPACE.to_owned());
-    Some((ns, name))
-}
-
-/// `managedDeviceMobileAppConfigurationUserStatus resource type` → the name.
-fn title_type_name(page: &PageFacts) -> Option<String> {
-    let (title, _) = page.title.as_ref()?;
-    let mut name = title.trim();
-    for suffix in [
-        " resource type",
-        " complex type",
-        " entity type",
-        " enum type",
-        " enumeration type",
-        " enumeration",
-        " resource",
-        " type",
-        " object",
-    ] {
-        // `get` refuses to cut inside a character (found by fuzzing).
-        let cut = name.len().saturating_sub(suffix.len());
-        if cut > 0
-            && name
-                .get(cut..)
-                .is_some_and(|tail| tail.eq_ignore_ascii_case(suffix))
-        {
-            name = &name[..cut];
-            break;
-        }
-    }
-    let name = name.trim().trim_matches('`');
-    let word_like = !name.is_empty()
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_');
-    word_like.then(|| name.to_owned())
-}
-
-/// `ms.prod` as an area name, or `general`.
-pub(super) fn area_of(page: &PageFacts) -> String {
-    page.front_matter
-        .ms_prod
-        .as_deref()
-        .map(str::trim)
-        .filter(|p| {
-            !p.is_empty()
-                && p.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')
-        })
-        .map_or_else(|| "general".to_owned(), str::to_ascii_lowercase)
-}
-
 impl<'a> TypeSpace<'a> {
     pub(super) fn new(pages: &'a [PageFacts], sources: &'a SourceMap) -> Self {
         TypeSpace {
@@ -197,6 +74,7 @@ impl<'a> TypeSpace<'a> {
             sources,
             entries: Vec::new(),
             by_key: HashMap::new(),
+            by_exact: HashMap::new(),
             by_file: HashMap::new(),
             synthesized: HashMap::new(),
             link_texts: link_texts(pages),
@@ -286,6 +164,8 @@ impl<'a> TypeSpace<'a> {
             canonical: false,
         });
         self.by_key.insert(def_key, index);
+        let def = &self.entries[index].def;
+        self.by_exact.entry(def.ref_name()).or_insert(index);
         index
     }
 
@@ -523,8 +403,8 @@ impl<'a> TypeSpace<'a> {
                 continue;
             }
             for (ri, row) in table.rows.iter().enumerate() {
-                let ty = self.row_type((pi, ti, ri), page, row, diags);
-                self.add_property(index, page, row, ty, false, diags);
+                let (ty, resolution) = self.row_type((pi, ti, ri), page, row, diags);
+                self.add_property(index, page, row, (ty, resolution), false, diags);
             }
         }
     }
@@ -543,8 +423,8 @@ impl<'a> TypeSpace<'a> {
                 TableRole::RequestBody | TableRole::Parameters => continue,
             };
             for (ri, row) in table.rows.iter().enumerate() {
-                let ty = self.row_type((pi, ti, ri), page, row, diags);
-                self.add_property(index, page, row, ty, navigation, diags);
+                let typed = self.row_type((pi, ti, ri), page, row, diags);
+                self.add_property(index, page, row, typed, navigation, diags);
             }
         }
         if let Some(resource) = page.resources.first() {
@@ -659,17 +539,47 @@ impl<'a> TypeSpace<'a> {
         false
     }
 
-    /// The type of a row, resolved; reports what cannot be resolved.
+    /// The type of a row, resolved, and how when not by its exact name; reports
+    /// what cannot be resolved and links that name another type.
     pub(super) fn row_type(
         &self,
         at: (usize, usize, usize),
         page: &PageFacts,
         row: &PropertyRow,
         diags: &mut Diagnostics,
-    ) -> TypeRef {
+    ) -> (TypeRef, Option<Resolution>) {
         let collection = row.ty.collection;
+        let written = &row.ty.written;
+        let mut resolution = None;
+        let mut resolved_by = |by, link_type: Option<usize>| {
+            resolution = Some(Resolution {
+                written: written.clone(),
+                by,
+                link_type: link_type.map(|i| self.entries[i].def.ref_name()),
+            });
+        };
         let name = match &row.ty.name {
-            TypeName::Primitive(p) => (*p).to_owned(),
+            TypeName::Primitive(p) => {
+                match self.linked_primitive(written, row.ty.link.as_deref()) {
+                    Ok(i) => {
+                        resolved_by(ResolvedBy::LinkedPage, None);
+                        self.entries[i].def.ref_name()
+                    }
+                    Err(Some(other)) => {
+                        resolved_by(ResolvedBy::PrimitiveOverLink, Some(other));
+                        diags.push(self.link_mismatch(
+                            page,
+                            row.ty_span.clone(),
+                            written,
+                            p,
+                            &self.entries[other].def.ref_name(),
+                            ResolvedBy::PrimitiveOverLink,
+                        ));
+                        (*p).to_owned()
+                    }
+                    Err(None) => (*p).to_owned(),
+                }
+            }
             TypeName::Json => JSON_TYPE.to_owned(),
             TypeName::Enumeration => match self.synthesized.get(&at) {
                 Some(&i) => self.entries[self.follow(i)].def.ref_name(),
@@ -685,22 +595,41 @@ impl<'a> TypeSpace<'a> {
                     "String".to_owned()
                 }
             },
-            TypeName::Named(n) => match self.resolve_cell(page, &row.ty) {
-                Some(i) => self.entries[i].def.ref_name(),
-                None => {
-                    diags.push(
-                        Diagnostic::new(
-                            Code::TypeUnresolved,
-                            Span::new(page.file, row.ty_span.clone()),
-                            format!("`{}` has type `{n}`, which no page defines", row.name),
-                        )
-                        .with_note("generated code uses untyped JSON for it"),
-                    );
-                    n.clone()
+            TypeName::Named(n) => {
+                let json = || json_odata_type(page, at.1, &row.name);
+                match self.resolve_cell_detail(page, &row.ty, json) {
+                    Some(r) => {
+                        let used = self.entries[r.index].def.ref_name();
+                        if let Some(link_type) = r.link_type {
+                            diags.push(self.link_mismatch(
+                                page,
+                                row.ty_span.clone(),
+                                written,
+                                &used,
+                                &self.entries[link_type].def.ref_name(),
+                                r.by,
+                            ));
+                        }
+                        if r.by != ResolvedBy::Name || r.link_type.is_some() {
+                            resolved_by(r.by, r.link_type);
+                        }
+                        used
+                    }
+                    None => {
+                        diags.push(
+                            Diagnostic::new(
+                                Code::TypeUnresolved,
+                                Span::new(page.file, row.ty_span.clone()),
+                                format!("`{}` has type `{n}`, which no page defines", row.name),
+                            )
+                            .with_note("generated code uses untyped JSON for it"),
+                        );
+                        n.clone()
+                    }
                 }
-            },
+            }
         };
-        TypeRef { name, collection }
+        (TypeRef { name, collection }, resolution)
     }
 
     fn add_property(
@@ -708,7 +637,7 @@ impl<'a> TypeSpace<'a> {
         index: usize,
         page: &PageFacts,
         row: &PropertyRow,
-        ty: TypeRef,
+        (ty, resolution): (TypeRef, Option<Resolution>),
         navigation: bool,
         diags: &mut Diagnostics,
     ) {
@@ -751,54 +680,13 @@ impl<'a> TypeSpace<'a> {
             inherited: false,
             description,
             source,
+            resolution,
         });
     }
 
-    fn lookup(&self, namespace: &str, name: &str) -> Option<usize> {
-        let full = if namespace == GRAPH_NAMESPACE {
-            name.to_owned()
-        } else {
-            format!("{namespace}.{name}")
-        };
-        self.by_key.get(&key(&full)).copied()
-    }
-
-    /// Resolves a type named by a link or a name.
-    pub(super) fn resolve_cell(&self, page: &PageFacts, cell: &TypeCell) -> Option<usize> {
-        let TypeName::Named(name) = &cell.name else {
-            return None;
-        };
-        self.resolve(name, cell.link.as_deref(), page.namespace.as_deref())
-    }
-
-    pub(super) fn resolve_mention(&self, page: &PageFacts, mention: &Mention) -> Option<usize> {
-        self.resolve(
-            &mention.name,
-            mention.link.as_deref(),
-            page.namespace.as_deref(),
-        )
-    }
-
-    /// By link target first (file names differ from type names), then by name:
-    /// in the page's own namespace before the Graph namespace.
-    pub(super) fn resolve(
-        &self,
-        name: &str,
-        link: Option<&str>,
-        namespace: Option<&str>,
-    ) -> Option<usize> {
-        let stem = link.and_then(link_stem);
-        let local = namespace
-            .filter(|ns| !ns.eq_ignore_ascii_case(GRAPH_NAMESPACE) && !name.contains('.'))
-            .and_then(|ns| self.by_key.get(&key(&format!("{ns}.{name}"))));
-        stem.as_ref()
-            .and_then(|s| self.by_file.get(s))
-            .or(local)
-            .or_else(|| self.by_key.get(&key(name)))
-            .or_else(|| stem.as_ref().and_then(|s| self.by_key.get(s)))
-            // A plural where the type is meant: `[secureScores](securescores.md)`.
-            .or_else(|| self.by_key.get(&key(&super::naming::singular(name))))
-            .map(|&i| self.follow(i))
+    /// The text of a page, for pointing diagnostics into it.
+    pub(in crate::ir) fn page_text(&self, file: crate::source::FileId) -> &str {
+        &self.sources.get(file).text
     }
 
     /// The reference name of a resolved type.
@@ -836,159 +724,6 @@ impl<'a> TypeSpace<'a> {
     /// Follows a merge.
     fn follow(&self, index: usize) -> usize {
         self.entries[index].merged_into.unwrap_or(index)
-    }
-
-    /// Step 6: entity or complex, and the base type, from what the pages say.
-    pub(super) fn infer(&mut self) {
-        // What each resource page says outright.
-        let mut stated: Vec<(usize, Option<String>, bool, bool)> = Vec::new();
-        for (pi, page) in self.pages.iter().enumerate() {
-            let Some(&index) = self.page_types.get(&pi) else {
-                continue;
-            };
-            let annotation = page.resources.first().map(|r| &r.annotation);
-            let base = annotation
-                .and_then(|a| a.base_type.clone())
-                .or_else(|| page.inherits.as_ref().map(|m| m.name.clone()));
-            let keyed = annotation.is_some_and(|a| a.key_property.is_some());
-            stated.push((index, base, keyed, page.has_methods_table));
-        }
-        for (index, base, keyed, methods) in stated {
-            let base = base.map(|b| match self.by_key.get(&key(&b)) {
-                Some(&i) => self.entries[self.follow(i)].def.ref_name(),
-                None => split_qualified(&b).1,
-            });
-            let entry = &mut self.entries[index];
-            if entry.def.kind == TypeKind::Enum {
-                continue;
-            }
-            if entry.def.base.is_none() {
-                entry.def.base = base.filter(|b| *b != entry.def.ref_name());
-            }
-            if keyed {
-                entry.def.kind = TypeKind::Entity;
-            } else if methods {
-                // Only entities are addressed by the methods a Methods table lists.
-                entry.def.mark_entity();
-            }
-        }
-        // Relationships (navigation properties) can only point at entities.
-        let targets: Vec<usize> = self
-            .entries
-            .iter()
-            .flat_map(|e| e.def.properties.iter())
-            .filter(|p| p.navigation)
-            .filter_map(|p| self.by_key.get(&key(&p.ty.name)).map(|&i| self.follow(i)))
-            .collect();
-        for index in targets {
-            self.entries[index].def.mark_entity();
-        }
-        // An `id` row that says it is the key or comes from entity (Intune pages).
-        for entry in &mut self.entries {
-            let def = &mut entry.def;
-            if def.kind == TypeKind::Enum || def.name == "entity" {
-                continue;
-            }
-            let id_says_entity = def.properties.iter().any(|p| {
-                let d = p.description.as_deref().unwrap_or("").to_ascii_lowercase();
-                p.name == "id"
-                    && (d.contains("inherited from entity") || d.contains("key of the entity"))
-            });
-            if id_says_entity {
-                def.mark_entity();
-                if def.base.is_none() {
-                    def.base = Some("entity".to_owned());
-                    def.inferred.push("base");
-                }
-            }
-        }
-        // A type deriving from an entity is an entity; bases resolve in any order.
-        for _ in 0..16 {
-            let entities: std::collections::HashSet<String> = self
-                .entries
-                .iter()
-                .filter(|e| e.def.kind == TypeKind::Entity)
-                .map(|e| e.def.ref_name())
-                .collect();
-            let mut changed = false;
-            for entry in &mut self.entries {
-                let def = &mut entry.def;
-                if def.kind == TypeKind::Complex
-                    && def.base.as_ref().is_some_and(|b| entities.contains(b))
-                {
-                    def.mark_entity();
-                    changed = true;
-                }
-            }
-            if !changed {
-                break;
-            }
-        }
-        // Entities keyed by `id` without a stated base derive from `entity`, the
-        // type that declares `id`.
-        let has_entity = self.by_key.contains_key("entity");
-        for entry in &mut self.entries {
-            let def = &mut entry.def;
-            let keyed_by_id = def.properties.iter().any(|p| p.name == "id");
-            if def.kind == TypeKind::Entity
-                && def.base.is_none()
-                && def.name != "entity"
-                && keyed_by_id
-                && (has_entity || def.namespace == GRAPH_NAMESPACE)
-            {
-                def.base = Some("entity".to_owned());
-                def.inferred.push("base");
-            }
-        }
-        self.mark_inherited();
-        for entry in &mut self.entries {
-            if entry.synthesized && !entry.def.inferred.contains(&"name") {
-                entry.def.inferred.push("name");
-            }
-        }
-    }
-
-    /// Flags properties a base type declares, or that the page says are inherited.
-    fn mark_inherited(&mut self) {
-        let mut flags: Vec<(usize, usize)> = Vec::new();
-        for (i, entry) in self.entries.iter().enumerate() {
-            let mut ancestors = Vec::new();
-            let mut current = entry
-                .def
-                .base
-                .as_deref()
-                .and_then(|b| self.by_key.get(&key(b)).copied());
-            while let Some(a) = current.map(|a| self.follow(a)) {
-                if a == i || ancestors.contains(&a) {
-                    break;
-                }
-                ancestors.push(a);
-                current = self.entries[a]
-                    .def
-                    .base
-                    .as_deref()
-                    .and_then(|b| self.by_key.get(&key(b)).copied());
-            }
-            for (pi, p) in entry.def.properties.iter().enumerate() {
-                let said = p
-                    .description
-                    .as_deref()
-                    .is_some_and(|d| d.to_ascii_lowercase().contains("inherited from"));
-                let declared_above = ancestors.iter().any(|&a| {
-                    self.entries[a]
-                        .def
-                        .properties
-                        .iter()
-                        .any(|q| q.name == p.name)
-                });
-                if said || declared_above {
-                    flags.push((i, pi));
-                }
-            }
-        }
-        for (i, pi) in flags {
-            self.entries[i].def.properties[pi].inherited = true;
-        }
     }
 
     /// The finished types, sorted by reference name.
@@ -1037,6 +772,25 @@ fn link_texts(pages: &[PageFacts]) -> HashMap<String, Vec<String>> {
     out
 }
 
+/// The `@odata.type` a resource page's JSON representation gives a property of
+/// the type its Properties or Relationships table (number `table`) describes:
+/// `"servicePrincipal": [{"@odata.type": "microsoft.graph.provisioningServicePrincipal"}]`.
+fn json_odata_type(page: &PageFacts, table: usize, property: &str) -> Option<String> {
+    let role = page.property_tables.get(table)?.role;
+    if !matches!(role, TableRole::Properties | TableRole::Relationships) {
+        return None;
+    }
+    page.resources.iter().find_map(|resource| {
+        let value = resource.json.as_ref()?.node.get(property)?;
+        let object = match &value.kind {
+            crate::extract::json::Kind::Array(items) => items.first()?,
+            _ => value,
+        };
+        let odata_type = object.get("@odata.type")?.as_str()?;
+        Some(odata_type.trim_start_matches('#').to_owned())
+    })
+}
+
 /// The Request body table of a page.
 pub(super) fn body_table(page: &PageFacts) -> Option<&PropertyTable> {
     page.property_tables
@@ -1063,45 +817,5 @@ fn show(ty: &TypeRef) -> String {
         format!("`{}` collection", ty.name)
     } else {
         format!("`{}`", ty.name)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn keys_ignore_case_and_the_graph_namespace() {
-        assert_eq!(key("microsoft.graph.User"), "user");
-        assert_eq!(key("#microsoft.graph.user"), "user");
-        assert_eq!(
-            key("microsoft.graph.callRecords.modality"),
-            "microsoft.graph.callrecords.modality"
-        );
-    }
-
-    #[test]
-    fn link_stems() {
-        assert_eq!(
-            link_stem("../resources/intune-shared-complianceStatus.md#x").as_deref(),
-            Some("intune-shared-compliancestatus")
-        );
-        assert_eq!(link_stem("").as_deref(), None);
-    }
-
-    #[test]
-    fn qualified_names_split() {
-        assert_eq!(
-            split_qualified("microsoft.graph.callRecords.modality"),
-            ("microsoft.graph.callRecords".into(), "modality".into())
-        );
-        assert_eq!(
-            split_qualified("Microsoft.Graph.user"),
-            ("microsoft.graph".into(), "user".into())
-        );
-        assert_eq!(
-            split_qualified("user"),
-            ("microsoft.graph".into(), "user".into())
-        );
     }
 }
