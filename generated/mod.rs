@@ -14,10 +14,18 @@ pub mod models {
     include!("models/mod.rs");
 }
 
-/// The endpoint functions (8 operations), as methods of [`Client`].
-mod operations {
+/// The request builders: the URL as a tree (8 documented requests).
+///
+/// [`Client`] has a method per top-level segment (`users()`, `me()`); each
+/// builder a method per segment that follows (`messages()`, `by_id(id)`,
+/// `range_with_address(a)`, `as_user()`, `item_by_path(path)`, `reference()`)
+/// and a verb per request documented on it (`list`, `get`, `create`,
+/// `update`, `replace`, `delete`), or an action (`send_mail(&body)`). Required
+/// inputs are arguments; the returned request takes the rest (`.select(…)`,
+/// `.top(…)`, `.header(…)`) and is `.await`ed.
+pub mod paths {
     #![allow(clippy::doc_lazy_continuation)]
-    include!("operations/mod.rs");
+    include!("paths/mod.rs");
 }
 
 mod client {

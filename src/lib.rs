@@ -11,7 +11,13 @@
 //!     .build()?;
 //! let client = docgen_sdk::Client::new(runtime);
 //! let status = client
-//!     .get_user_status("configuration-id", "status-id")
+//!     .device_management()
+//!     .device_configurations()
+//!     .by_id("configuration-id")
+//!     .root_certificate()
+//!     .user_statuses()
+//!     .by_id("status-id")
+//!     .get()
 //!     .select(["userDisplayName", "status"])
 //!     .await?;
 //! println!("{:?}", status.user_display_name);

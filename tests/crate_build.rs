@@ -103,7 +103,12 @@ fn unknown_enum_values_survive() {{
 fn path_parameters_are_encoded() {{
     let runtime = graph_seeds::runtime::Client::builder().base_url("http://localhost:1/v1.0").build().expect("client");
     let client = graph_seeds::Client::new(runtime);
-    let request = client.create_mobile_app_configuration_user_status("a/b?c", &Status::default());
+    let request = client
+        .device_app_management()
+        .mobile_app_configurations()
+        .by_id("a/b?c")
+        .user_statuses()
+        .create(&Status::default());
     assert_eq!(request.path(), "/deviceAppManagement/mobileAppConfigurations/a%2Fb%3Fc/userStatuses");
 }}
 "####
@@ -125,9 +130,9 @@ fn path_parameters_are_encoded() {{
 }
 
 /// The whole v1.0 reference generates a crate that compiles warning-free and
-/// clippy-clean: whatever the pages say, what cannot be expressed is dropped
-/// with a diagnostic, never emitted broken. So does each area's feature on its
-/// own, and no feature at all.
+/// clippy-clean, and whose docs build without a warning: whatever the pages
+/// say, what cannot be expressed is dropped with a diagnostic, never emitted
+/// broken. So does each area's feature on its own, and no feature at all.
 #[test]
 fn standalone_crate_for_the_corpus_is_clean_whole_and_per_area() {
     if common::skip_without(
@@ -152,6 +157,16 @@ fn standalone_crate_for_the_corpus_is_clean_whole_and_per_area() {
     assert!(
         ok,
         "the corpus crate must be warning-free and clippy-clean:\n{log}"
+    );
+    // Its docs build with no warning: no broken intra-doc link from a builder
+    // to a type, a builder or the client.
+    let mut doc = cargo();
+    doc.args(["doc", "--quiet", "--no-deps"])
+        .env("RUSTDOCFLAGS", "-D warnings");
+    let (ok, log) = run(doc, &out);
+    assert!(
+        ok,
+        "the corpus crate's docs must build without warnings:\n{log}"
     );
 
     let manifest = std::fs::read_to_string(out.join("Cargo.toml")).expect("manifest");

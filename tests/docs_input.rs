@@ -138,28 +138,44 @@ fn check_fails_with_a_diff_naming_a_new_property() {
     assert!(config.check().expect("check").stale.is_empty());
 }
 
-/// A page whose operation would take an existing function's name: the
-/// newcomer is named apart and the existing function keeps its name, because
-/// `docgen-names.json` remembers it. Without that file, both are renamed.
+/// The surface moves only where pages change: adding a page whose operation
+/// collides with an existing one (same IR name, another path) adds that
+/// page's chains and changes no other line; renaming a page changes only the
+/// page named on its chains' lines. Names come from the path segments, so
+/// nothing needs remembering for this.
 #[test]
-fn names_given_before_stay_when_a_colliding_page_is_added() {
+fn the_surface_moves_only_where_pages_change() {
     let dir = tempfile::tempdir().expect("tempdir");
     let docs = dir.path().join("docs");
     let out = dir.path().join("out");
     std::fs::create_dir_all(&docs).expect("mkdir");
     copy_tree(&common::docs_input(), &docs);
-    let generate = || {
+    let surface = || -> Vec<docgen::emit::Chain> {
         docgen::Config::new()
             .docs(&docs)
             .out_dir(&out)
             .generate()
             .expect("generate")
+            .emitted
+            .surface
     };
-    let first = generate();
-    let list = "GET /devicemanagement/deviceconfigurations/{}/rootcertificate/userstatuses @api/deviceconfigurationuserstatus-list.md";
-    assert_eq!(first.emitted.names.functions[list], "list_user_statuses");
+    let lines = |chains: &[docgen::emit::Chain]| -> std::collections::BTreeSet<String> {
+        chains.iter().map(docgen::emit::Chain::line).collect()
+    };
+    let before = surface();
+    let list = before
+        .iter()
+        .find(|c| {
+            c.source
+                .starts_with("api/deviceconfigurationuserstatus-list.md")
+        })
+        .expect("the list chain");
+    assert_eq!(
+        list.call,
+        "client.device_management().device_configurations().by_id(device_configuration_id).root_certificate().user_statuses().list()"
+    );
 
-    // The same list, under mobile apps: its IR name collides.
+    // The same list, under mobile apps: a page whose operation collides.
     let page = std::fs::read_to_string(docs.join("api/deviceconfigurationuserstatus-list.md"))
         .expect("page")
         .replace(
@@ -171,26 +187,48 @@ fn names_given_before_stay_when_a_colliding_page_is_added() {
             "deviceAppManagement/mobileApps/0e1f0a5e-4d3c-4b2a-9f8e-7d6c5b4a3f21",
         );
     std::fs::write(docs.join("api/mobileapp-list-userstatuses.md"), page).expect("write");
-    let newcomer =
-        "GET /deviceappmanagement/mobileapps/{}/userstatuses @api/mobileapp-list-userstatuses.md";
-
-    let second = generate();
-    assert_eq!(second.emitted.names.functions[list], "list_user_statuses");
-    assert_eq!(
-        second.emitted.names.functions[newcomer],
-        "list_mobile_app_user_statuses"
+    let added = surface();
+    let (old, new) = (lines(&before), lines(&added));
+    assert!(
+        old.is_subset(&new),
+        "lines moved: {:#?}",
+        old.difference(&new).collect::<Vec<_>>()
     );
-    let ops = std::fs::read_to_string(out.join("operations/intune.rs")).expect("operations");
-    assert!(ops.contains("pub fn list_user_statuses("));
-    assert!(ops.contains("pub fn list_mobile_app_user_statuses("));
-
-    // Named afresh, the collision qualifies both.
-    std::fs::remove_file(out.join(docgen::emit::NAMES_FILE)).expect("remove names");
-    let fresh = generate();
-    assert_eq!(
-        fresh.emitted.names.functions[list],
-        "list_root_certificate_user_statuses"
+    let extra: Vec<&docgen::emit::Chain> =
+        added.iter().filter(|c| !old.contains(&c.line())).collect();
+    assert_eq!(extra.len(), 1, "{extra:#?}");
+    assert!(
+        extra[0]
+            .source
+            .starts_with("api/mobileapp-list-userstatuses.md")
     );
+    assert_eq!(
+        extra[0].call,
+        "client.device_app_management().mobile_apps().by_id(mobile_app_id).user_statuses().list()"
+    );
+
+    // Renaming a page moves only the page named on its lines.
+    std::fs::rename(
+        docs.join("api/deviceconfigurationuserstatus-get.md"),
+        docs.join("api/deviceconfigurationuserstatus-read.md"),
+    )
+    .expect("rename");
+    let renamed = surface();
+    let without_page = |chains: &[docgen::emit::Chain]| -> std::collections::BTreeSet<String> {
+        chains
+            .iter()
+            .map(|c| {
+                format!(
+                    "{} {} {} {:?} {}",
+                    c.method, c.path, c.call, c.body, c.response
+                )
+            })
+            .collect()
+    };
+    assert_eq!(without_page(&added), without_page(&renamed));
+    let moved: Vec<String> = lines(&renamed).difference(&new).cloned().collect();
+    assert_eq!(moved.len(), 1, "{moved:#?}");
+    assert!(moved[0].contains("api/deviceconfigurationuserstatus-read.md"));
 }
 
 /// A names file is input too: names that are not identifiers are ignored and
@@ -203,10 +241,9 @@ fn a_hostile_names_file_cannot_inject_code() {
     std::fs::write(
         out.join(docgen::emit::NAMES_FILE),
         r#"{
-  "types": {"entity": "Entity { } fn evil() {", "complianceStatus": "r#type"},
+  "types": {"entity": "Entity { } fn evil() {", "complianceStatus": "r#type", "userAppInstallStatus": "DeviceConfigurationUserStatus"},
   "functions": {
-    "GET /devicemanagement/deviceconfigurations/{}/rootcertificate/userstatuses @api/deviceconfigurationuserstatus-list.md": "x() {} fn evil",
-    "GET /devicemanagement/deviceconfigurations/{}/rootcertificate/userstatuses/{} @api/deviceconfigurationuserstatus-get.md": "list_user_statuses"
+    "GET /devicemanagement/deviceconfigurations/{}/rootcertificate/userstatuses @api/deviceconfigurationuserstatus-list.md": "x() {} fn evil"
   }
 }"#,
     )
@@ -219,11 +256,15 @@ fn a_hostile_names_file_cannot_inject_code() {
     let names = &generated.emitted.names;
     assert_eq!(names.types["entity"], "Entity");
     assert_eq!(names.types["complianceStatus"], "ComplianceStatus");
-    // The valid pin holds; the operation it displaced is named apart.
-    let get = "GET /devicemanagement/deviceconfigurations/{}/rootcertificate/userstatuses/{} @api/deviceconfigurationuserstatus-get.md";
-    let list = "GET /devicemanagement/deviceconfigurations/{}/rootcertificate/userstatuses @api/deviceconfigurationuserstatus-list.md";
-    assert_eq!(names.functions[get], "list_user_statuses");
-    assert_eq!(names.functions[list], "list_user_statuses_2");
+    // A valid pin holds, and the type it displaced is named apart.
+    assert_eq!(
+        names.types["userAppInstallStatus"],
+        "DeviceConfigurationUserStatus"
+    );
+    assert_ne!(
+        names.types["deviceConfigurationUserStatus"],
+        "DeviceConfigurationUserStatus"
+    );
     for file in &generated.emitted.files {
         assert!(!file.contents.contains("evil"), "{}", file.path);
     }

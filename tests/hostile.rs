@@ -450,7 +450,7 @@ fn function_parameters_are_quoted_safely() {
     let ops: String = emitted
         .files
         .iter()
-        .filter(|f| f.path.starts_with("operations/"))
+        .filter(|f| f.path.starts_with("paths/"))
         .map(|f| f.contents.clone())
         .collect();
     assert!(ops.contains("encode_path_string_literal(period)"), "{ops}");

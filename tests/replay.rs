@@ -75,7 +75,7 @@ fn every_documented_exchange_replays_against_the_mock() {
             .map(|d| d.code.as_str())
             .collect();
         if defects.is_empty() {
-            unexplained.push(format!("{} (`{}`): {reason}", case.source, case.function));
+            unexplained.push(format!("{} (`{}`): {reason}", case.source, case.chain.call));
         } else {
             let key: Vec<&str> = defects.into_iter().collect();
             *explained
@@ -208,25 +208,21 @@ fn run_harness(out: &Path, cases: &[ReplayCase], base_url: &str) -> BTreeMap<usi
 fn harness(cases: &[ReplayCase]) -> String {
     let mut arms = String::new();
     for (i, case) in cases.iter().enumerate() {
-        let mut args: Vec<String> = (0..case.args.len())
-            .map(|a| format!("&case.args[{a}]"))
-            .collect();
         let (read_body, sent) = match &case.body {
-            Some((ty, _)) => {
-                args.push("&body".to_owned());
-                (
-                    format!("let body: {ty} = read_body(case)?;"),
-                    "Some(serde_json::to_value(&body).map_err(|e| e.to_string())?)",
-                )
-            }
+            Some((ty, _)) => (
+                format!("let body: {ty} = read_body(case)?;"),
+                "Some(serde_json::to_value(&body).map_err(|e| e.to_string())?)",
+            ),
             None => (String::new(), "None"),
         };
+        // The call through the builders, path arguments from the example.
+        let call = case
+            .chain
+            .render("client", |a| format!("&case.args[{a}]"), "&body");
         // One small function per exchange: a single async fn over every
         // exchange would be one enormous state machine for rustc.
         arms.push_str(&format!(
-            "fn case_{i}<'a>(client: &'a Client, case: &'a Case) -> Outcome<'a> {{\n    Box::pin(async move {{ {read_body} let request = client.{}({}); Ok(({sent}, call(request, case).await?)) }})\n}}\n",
-            case.function,
-            args.join(", ")
+            "fn case_{i}<'a>(client: &'a Client, case: &'a Case) -> Outcome<'a> {{\n    Box::pin(async move {{ {read_body} let request = {call}; Ok(({sent}, call(request, case).await?)) }})\n}}\n"
         ));
     }
     let table: String = (0..cases.len()).map(|i| format!("case_{i}, ")).collect();

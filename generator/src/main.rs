@@ -61,6 +61,18 @@ enum Command {
         #[arg(long, default_value_t = 8080)]
         port: u16,
     },
+    /// Print the generated SDK's public surface: one line per callable chain.
+    ///
+    /// Each line: the HTTP method and path template, the Rust call
+    /// (`client.users().by_id(id).messages().list()`), the body and response
+    /// types, and the page and line documenting it. Sorted, so two runs diff.
+    Surface {
+        #[command(flatten)]
+        output: OutputArgs,
+        /// One JSON array of chains instead of lines.
+        #[arg(long)]
+        json: bool,
+    },
     /// Explain a diagnostic code, or list every code.
     Explain {
         /// The code, e.g. `example-value-type`.
@@ -140,6 +152,7 @@ fn main() -> ExitCode {
             deny_warnings,
         } => lint(paths, format, deny_warnings),
         Command::Explain { code } => explain(code),
+        Command::Surface { output, json } => surface(output.config(), json),
         Command::Mock { docs, port } => mock(docs, port),
     };
     match result {
@@ -185,6 +198,22 @@ fn ir(paths: Vec<PathBuf>, json: bool) -> Result<u8, docgen::Error> {
         text
     };
     let _ = stdout.write_all(text.as_bytes());
+    Ok(0)
+}
+
+fn surface(config: Config, json: bool) -> Result<u8, docgen::Error> {
+    let docs = config.read()?;
+    let emitted = config.emit(&docs)?;
+    let mut chains = emitted.surface;
+    chains.sort_by(|a, b| (&a.path, &a.method, &a.call).cmp(&(&b.path, &b.method, &b.call)));
+    let text = if json {
+        let mut text = serde_json::to_string_pretty(&chains).unwrap_or_default();
+        text.push('\n');
+        text
+    } else {
+        docgen::emit::surface::text(&chains)
+    };
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
     Ok(0)
 }
 

@@ -57,6 +57,28 @@ pub fn encode_path_string_literal(value: &str) -> String {
     encode_path_segment(&value.replace('\'', "''")).into_owned()
 }
 
+/// Bytes that [`encode_drive_path`] encodes in each part: those of
+/// [`encode_path_segment`] and `:`, which would end the path early.
+const DRIVE_PART: &AsciiSet = &SEGMENT.add(b':');
+
+/// Percent-encodes a OneDrive item path for `root:/{path}:` addressing, such
+/// as `Documents/Q3 report.docx`: each `/`-separated part is encoded as a
+/// segment and `:` as well, so the value can only name an item below the
+/// one addressed. Leading, trailing and repeated `/` are dropped; a `.` or
+/// `..` part stays as it is and makes [`Request::send`](super::Request::send)
+/// refuse the request rather than address another item.
+///
+/// ```ignore
+/// assert_eq!(encode_drive_path("/Documents/Q3: report.docx"), "Documents/Q3%3A%20report.docx");
+/// ```
+pub fn encode_drive_path(path: &str) -> String {
+    path.split('/')
+        .filter(|part| !part.is_empty())
+        .map(|part| utf8_percent_encode(part, DRIVE_PART).to_string())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
 /// Checks a base-relative, already encoded path for segments that would make
 /// the URL parser address something else than the caller meant.
 pub(super) fn check_relative_path(path: &str) -> Result<(), String> {
@@ -97,6 +119,19 @@ fn is_dot_segment(segment: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn drive_paths_keep_their_folders_and_cannot_end_early() {
+        assert_eq!(
+            encode_drive_path("/Documents/Q3: report.docx"),
+            "Documents/Q3%3A%20report.docx"
+        );
+        assert_eq!(encode_drive_path("a//b/"), "a/b");
+        assert_eq!(encode_drive_path("x?y#z%"), "x%3Fy%23z%25");
+        // A dot part stays, so sending refuses it.
+        let path = format!("/me/drive/root:/{}:", encode_drive_path("../../users"));
+        assert!(check_relative_path(&path).is_err());
+    }
 
     #[test]
     fn string_literals_cannot_be_ended_by_their_value() {

@@ -50,6 +50,8 @@ pub struct Request<T> {
     headers: HeaderMap,
     body: Option<Vec<u8>>,
     expected_status: Option<u16>,
+    /// Other success statuses documented for the same request (another page's).
+    also_status: Vec<u16>,
     error: Option<Error>,
     // `fn() -> T` keeps the request Send + Sync whatever `T` is: no `T` is stored.
     response: PhantomData<fn() -> T>,
@@ -92,6 +94,7 @@ impl<T> Request<T> {
             headers: HeaderMap::new(),
             body: None,
             expected_status: None,
+            also_status: Vec::new(),
             error: None,
             response: PhantomData,
         }
@@ -102,6 +105,13 @@ impl<T> Request<T> {
     /// [`Error::UnexpectedStatus`]; without it, every 2xx status is accepted.
     pub fn expect_status(mut self, status: u16) -> Self {
         self.expected_status = Some(status);
+        self
+    }
+
+    /// Accepts `statuses` as well as the one [`expect_status`](Self::expect_status)
+    /// set: several pages document the request, each with its own status.
+    pub fn also_accept_status(mut self, statuses: &[u16]) -> Self {
+        self.also_status.extend_from_slice(statuses);
         self
     }
 
@@ -421,6 +431,7 @@ impl<T: DeserializeOwned> Request<T> {
         }
         if let Some(expected) = self.expected_status
             && expected != status
+            && !self.also_status.contains(&status)
         {
             return Err(Error::UnexpectedStatus {
                 status,

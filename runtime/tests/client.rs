@@ -297,6 +297,41 @@ async fn other_success_status_than_expected_is_unexpected() {
 }
 
 #[tokio::test]
+async fn a_status_another_page_documents_is_accepted_too() {
+    let server = MockServer::start().await;
+    Mock::given(method("PATCH"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": "1"})))
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    client
+        .request::<()>(Method::PATCH, "/users/1")
+        .json_body(&json!({}))
+        .expect_status(204)
+        .also_accept_status(&[200])
+        .await
+        .expect("200 is documented too");
+    let err = client
+        .request::<()>(Method::PATCH, "/users/1")
+        .json_body(&json!({}))
+        .expect_status(204)
+        .also_accept_status(&[201])
+        .await
+        .expect_err("200 is documented by no page");
+    assert!(
+        matches!(
+            err,
+            Error::UnexpectedStatus {
+                status: 200,
+                expected: 204,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+}
+
+#[tokio::test]
 async fn odata_query_options_are_encoded() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))

@@ -8,7 +8,6 @@
 //! `Content-Type` is not JSON and primitive types are left out.
 
 use super::names_file::Names;
-use super::operations::response_type;
 use super::types::TypeTable;
 use crate::extract::json::{Kind, Node};
 use crate::ir::{ExampleBody, Ir, JSON_TYPE, Operation, RequestBody, TypeRef};
@@ -62,10 +61,18 @@ pub fn example_cases(
     names: &Names,
     sources: &crate::source::SourceMap,
 ) -> Vec<ExampleCase> {
-    let table = TypeTable::new(ir, names, sources);
+    // Bodies are named by the tree (what the emitter did, given its names).
+    let mut ignored = Vec::new();
+    let (table, _, _) = super::plan(ir, sources, names, None, &mut ignored);
     let mut cases = Vec::new();
     for op in &ir.operations {
-        if response_type(op, &table).is_none() {
+        // Raw content is not decoded into a type.
+        if op
+            .response
+            .as_ref()
+            .and_then(|r| r.ty.as_ref())
+            .is_some_and(|t| t.name == "Stream")
+        {
             continue;
         }
         for pair in &op.examples {

@@ -24,6 +24,7 @@ pub fn needed_by(
     by_ref: &HashMap<String, usize>,
     all_properties: impl Fn(usize) -> Vec<TypeRef>,
     area_features: &HashMap<String, String>,
+    also: &[(String, TypeRef)],
 ) -> Vec<BTreeSet<String>> {
     let lookup = |ty: &TypeRef| -> Option<usize> {
         // Primitives and untyped JSON (`Json` is also a documented type name) belong to no area.
@@ -59,6 +60,14 @@ pub fn needed_by(
         tys.extend(op.response.as_ref().and_then(|r| r.ty.as_ref()));
         let list = roots.entry(op.area.as_str()).or_default();
         list.extend(tys.into_iter().filter_map(lookup));
+    }
+    // Types an area's requests use that its own operations do not name: a
+    // request merged from pages of several areas sends and answers its first
+    // page's types.
+    for (area, ty) in also {
+        if let Some(i) = lookup(ty) {
+            roots.entry(area.as_str()).or_default().push(i);
+        }
     }
     let mut needs = vec![BTreeSet::new(); ir.types.len()];
     let mut areas: Vec<(&str, Vec<usize>)> = roots.into_iter().collect();

@@ -6,6 +6,7 @@
 //! written) and formatted with prettyplease. Output is deterministic: the IR is
 //! sorted and every name comes from a [`names::Scope`] filled in a fixed order.
 
+mod builders;
 pub mod docs;
 mod example_cases;
 mod features;
@@ -14,13 +15,14 @@ mod limits;
 mod models;
 pub mod names;
 mod names_file;
-mod operations;
 mod replay_cases;
 mod runtime_files;
+pub mod surface;
 mod templates;
+pub mod tree;
 mod types;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
 use crate::parallel::*;
@@ -33,7 +35,9 @@ pub use example_cases::{ExampleCase, ExampleRole, example_cases};
 pub use format::{GENERATED_HEADER, GENERATED_MARKER, format_file};
 pub use names_file::{NAMES_FILE, Names};
 pub use replay_cases::{ReplayCase, Skipped, replay_cases};
+pub use surface::Chain;
 pub use templates::is_crate_name;
+pub use tree::Tree;
 
 /// What to emit.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -97,6 +101,44 @@ pub struct Emitted {
     pub diagnostics: Vec<Diagnostic>,
     /// The names given (also written as `docgen-names.json`).
     pub names: Names,
+    /// The public surface: every callable chain (`docgen surface`).
+    pub surface: Vec<Chain>,
+    /// How the URL tree came out.
+    pub tree: TreeSummary,
+}
+
+/// Counts of the URL tree behind the request builders.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TreeSummary {
+    /// Positions in the URL (nodes, the root and actions excluded).
+    pub nodes: usize,
+    /// Builder types.
+    pub types: usize,
+    /// Builder types that stand for more than one position.
+    pub shared_types: usize,
+    /// Positions that share their type with another.
+    pub shared_nodes: usize,
+}
+
+/// The type table and the URL tree of `ir`, names given: what both the
+/// emitter and the tests' harnesses (replay, examples) read.
+pub(crate) fn plan<'a>(
+    ir: &'a Ir,
+    sources: &SourceMap,
+    previous: &Names,
+    features: Option<HashMap<String, String>>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> (types::TypeTable<'a>, tree::Tree, Vec<Chain>) {
+    let mut table = types::TypeTable::new(ir, previous, sources);
+    let tree = tree::build(ir, &table, sources, diagnostics);
+    if let Some(features) = features {
+        table.set_features(features, &tree::borrowed_types(ir, &tree));
+    }
+    // Bodies are named after the calls that send them.
+    let unnamed = surface::chains(ir, &tree, &table, sources);
+    table.name_bodies(tree::body_names(ir, &tree, &unnamed));
+    let chains = surface::chains(ir, &tree, &table, sources);
+    (table, tree, chains)
 }
 
 /// The IR's items grouped by product area (`ms.prod`), each area a module.
@@ -142,36 +184,29 @@ fn areas(ir: &Ir) -> Vec<Area> {
 /// Emits the SDK for `ir`. Areas are built and formatted in parallel; names
 /// are fixed beforehand, so the output does not depend on scheduling.
 pub fn emit(ir: &Ir, sources: &SourceMap, config: &EmitConfig) -> Result<Emitted, EmitError> {
-    let mut table = types::TypeTable::new(ir, &config.previous_names, sources);
     let areas = areas(ir);
     // A standalone crate gets a cargo feature per area; a module tree is part
     // of someone else's crate, whose features are not ours to declare.
-    let area_idents: std::collections::HashMap<String, String> = areas
+    let area_idents: HashMap<String, String> = areas
         .iter()
         .map(|a| (a.name.clone(), a.ident.clone()))
         .collect();
-    if config.crate_name.is_some() {
-        table.set_features(
-            area_idents
-                .iter()
-                .map(|(name, ident)| (name.clone(), features::feature_name(ident)))
-                .collect(),
-        );
-    }
-    let table = table;
-    let mut diagnostics = table.limit_diagnostics();
-    let planned = operations::plan(
+    let features = config.crate_name.is_some().then(|| {
+        area_idents
+            .iter()
+            .map(|(name, ident)| (name.clone(), features::feature_name(ident)))
+            .collect()
+    });
+    let mut diagnostics = Vec::new();
+    let (table, tree, chains) = plan(
         ir,
-        &table,
-        &config.previous_names,
         sources,
+        &config.previous_names,
+        features,
         &mut diagnostics,
     );
-    let mut names = table.names().clone();
-    names.functions = planned
-        .iter()
-        .map(|p| (p.key.clone(), p.name().to_owned()))
-        .collect();
+    diagnostics.splice(0..0, table.limit_diagnostics());
+    let names = table.names().clone();
     let prefix = if config.crate_name.is_some() {
         "src/"
     } else {
@@ -181,49 +216,40 @@ pub fn emit(ir: &Ir, sources: &SourceMap, config: &EmitConfig) -> Result<Emitted
         Some(_) => "crate::runtime".to_owned(),
         None => format!("::{}", config.runtime_crate),
     };
-    // Render every area's items, then parse and format them all in parallel.
-    // An area without types (or without operations) gets no file for them.
-    let rendered: Vec<(Option<GeneratedFile>, Option<GeneratedFile>)> = areas
+    // Render every area's models and every module of builders, then parse and
+    // format them all in parallel.
+    let models_files: Vec<Option<GeneratedFile>> = areas
         .par_iter()
         .map(|area| -> Result<_, EmitError> {
             let models = models::emit(ir, &table, &area.types, &area.operations, sources);
-            let mine: Vec<&operations::Planned> = planned
-                .iter()
-                .filter(|p| ir.operations[p.operation].area == area.name)
-                .collect();
-            let ops = operations::render(ir, &mine, &table, sources);
-            let models_file =
-                if models.structs.is_empty() && models.enums.is_empty() && models.anys.is_empty() {
-                    None
-                } else {
-                    let path = format!("{prefix}models/{}.rs", area.ident);
-                    let (header, items) = templates::models(&path, &models)?;
-                    Some(format::format_items(&path, &header, &items)?)
-                };
-            let ops_file = if ops.groups.is_empty() {
-                None
-            } else {
-                let path = format!("{prefix}operations/{}.rs", area.ident);
-                let (header, items) = templates::operations(&path, &ops)?;
-                Some(format::format_items(&path, &header, &items)?)
-            };
-            Ok((models_file, ops_file))
+            if models.structs.is_empty() && models.enums.is_empty() && models.anys.is_empty() {
+                return Ok(None);
+            }
+            let path = format!("{prefix}models/{}.rs", area.ident);
+            let (header, items) = templates::models(&path, &models)?;
+            Ok(Some(format::format_items(&path, &header, &items)?))
         })
         .collect::<Result<_, _>>()?;
-    let having = |file: fn(&(Option<GeneratedFile>, Option<GeneratedFile>)) -> bool| -> Vec<&Area> {
-        areas
-            .iter()
-            .zip(&rendered)
-            .filter(|(_, r)| file(r))
-            .map(|(a, _)| a)
-            .collect()
-    };
-    let with_models = having(|r| r.0.is_some());
-    let with_operations = having(|r| r.1.is_some());
-    let mut files: Vec<GeneratedFile> = rendered
+    let modules: Vec<(String, Vec<String>)> = builders::render(ir, &tree, &table, sources)
         .into_iter()
-        .flat_map(|(m, o)| m.into_iter().chain(o))
         .collect();
+    let module_areas = builders::module_areas(&tree);
+    let path_files: Vec<GeneratedFile> = modules
+        .par_iter()
+        .map(|(module, items)| {
+            let path = format!("{prefix}paths/{module}.rs");
+            let header = templates::paths_header(&path)?;
+            format::format_items(&path, &header, items)
+        })
+        .collect::<Result<_, _>>()?;
+    let with_models: Vec<&Area> = areas
+        .iter()
+        .zip(&models_files)
+        .filter(|(_, f)| f.is_some())
+        .map(|(a, _)| a)
+        .collect();
+    let mut files: Vec<GeneratedFile> = models_files.into_iter().flatten().collect();
+    files.extend(path_files);
     let mut sources_to_format: Vec<(String, String)> = Vec::new();
     let area_views = |areas: &[&Area], public: bool, what: &str| -> Vec<templates::AreaView> {
         areas
@@ -266,13 +292,37 @@ pub fn emit(ir: &Ir, sources: &SourceMap, config: &EmitConfig) -> Result<Emitted
             true,
         )?,
     ));
+    let path_modules: Vec<templates::AreaView> = modules
+        .iter()
+        .map(|(module, _)| {
+            let mut doc = docs::Doc::new();
+            doc.text(&format!(
+                "The request builders under `/{}`.",
+                module.replace('`', "'")
+            ));
+            let cfg = match (&config.crate_name, module_areas.get(module)) {
+                (Some(_), Some(areas)) => {
+                    let features: Vec<String> = areas
+                        .iter()
+                        .filter_map(|a| area_idents.get(a))
+                        .map(|i| features::feature_name(i))
+                        .collect();
+                    quote::quote!(#[cfg(any(#(feature = #features),*))]).to_string()
+                }
+                _ => String::new(),
+            };
+            templates::AreaView {
+                cfg,
+                docs: doc.tokens().to_string(),
+                visibility: "",
+                ident: names::ident(module).to_string(),
+                file: proc_macro2::Literal::string(&format!("{module}.rs")).to_string(),
+            }
+        })
+        .collect();
     sources_to_format.push((
-        format!("{prefix}operations/mod.rs"),
-        templates::areas(
-            "operations/mod.rs",
-            &area_views(&with_operations, false, "endpoint functions"),
-            false,
-        )?,
+        format!("{prefix}paths/mod.rs"),
+        templates::areas("paths/mod.rs", &path_modules, true)?,
     ));
     sources_to_format.push((format!("{prefix}client.rs"), templates::client()?));
     let root_path = if config.crate_name.is_some() {
@@ -282,7 +332,7 @@ pub fn emit(ir: &Ir, sources: &SourceMap, config: &EmitConfig) -> Result<Emitted
     };
     sources_to_format.push((
         root_path.to_owned(),
-        templates::root(&runtime_path, config, ir)?,
+        templates::root(&runtime_path, config, ir, chains.len())?,
     ));
     for (path, source) in &sources_to_format {
         files.push(format_file(path, source)?);
@@ -303,5 +353,17 @@ pub fn emit(ir: &Ir, sources: &SourceMap, config: &EmitConfig) -> Result<Emitted
         files,
         diagnostics,
         names,
+        surface: chains,
+        tree: TreeSummary {
+            nodes: tree.types.iter().map(|t| t.nodes.len()).sum(),
+            types: tree.types.len(),
+            shared_types: tree.types.iter().filter(|t| t.nodes.len() > 1).count(),
+            shared_nodes: tree
+                .types
+                .iter()
+                .filter(|t| t.nodes.len() > 1)
+                .map(|t| t.nodes.len())
+                .sum(),
+        },
     })
 }

@@ -134,12 +134,12 @@ pub fn emit(
         else {
             continue;
         };
+        // Only bodies a generated call sends; its docs say which.
+        let Some(line) = table.body_doc(&op.name) else {
+            continue;
+        };
         let mut doc = Doc::new();
-        doc.raw(format!(
-            "The request body of [`Client::{}`](super::super::Client::{}).",
-            names::snake(&op.name, "call"),
-            names::snake(&op.name, "call")
-        ));
+        doc.raw(line.to_owned());
         let mut scope = Scope::with_reserved(&["additional_properties"]);
         let fields = params
             .iter()
@@ -152,10 +152,7 @@ pub fn emit(
                 field_view(&p.name, &p.ty, pdoc, None, table, &mut scope)
             })
             .collect();
-        let cfg = match table.area_feature(&op.area) {
-            Some(feature) => quote!(#[cfg(feature = #feature)]).to_string(),
-            None => String::new(),
-        };
+        let cfg = table.body_cfg(&op.name).to_string();
         structs.push(StructView {
             cfg,
             docs: doc.tokens().to_string(),

@@ -1,6 +1,6 @@
 //! The names docgen gave, written beside the output (`docgen-names.json`) and
 //! read back on the next run, so a name once given stays: a page that adds a
-//! colliding type or operation gets a new name for the newcomer instead of
+//! colliding type or body gets a new name for the newcomer instead of
 //! renaming what users already call. Like `Cargo.lock`, it is committed with
 //! the output; deleting it lets docgen name everything afresh.
 
@@ -16,12 +16,11 @@ pub const NAMES_FILE: &str = "docgen-names.json";
 pub struct Names {
     /// Type names: by IR reference name (`user`), `any <name>` for an `Any…`
     /// enum, `body <METHOD> <path> @<page>` for a parameter body struct.
+    ///
+    /// Request builders and their methods need no entry: their names come from
+    /// the path segments alone, so they cannot move when a page is added.
     #[serde(default)]
     pub types: BTreeMap<String, String>,
-    /// Endpoint function names, by `<METHOD> <path> @<page>` with
-    /// placeholders as `{}`.
-    #[serde(default)]
-    pub functions: BTreeMap<String, String>,
 }
 
 impl Names {
@@ -75,10 +74,10 @@ mod tests {
     fn round_trips_and_rejects_other_files() {
         let mut names = Names::default();
         names.types.insert("user".into(), "User".into());
-        names
-            .functions
-            .insert("GET /users/{}".into(), "get_user".into());
         assert_eq!(Names::parse(&names.to_file()), Some(names));
+        // A file of an earlier version, with function names, still reads.
+        let old = r#"{"types": {"user": "User"}, "functions": {"GET /users/{}": "get_user"}}"#;
+        assert_eq!(Names::parse(old).map(|n| n.types.len()), Some(1));
         assert_eq!(Names::parse("not json"), None);
         assert_eq!(Names::parse("{}"), Some(Names::default()));
     }

@@ -1,22 +1,28 @@
-//! The documented exchanges as calls of the generated endpoint functions:
+//! The documented exchanges as calls through the generated request builders:
 //! what the replay test runs against `docgen mock`.
 //!
-//! For each generated function and each documented example whose request
-//! line fits the function's path: the path arguments cut from the example's
-//! path, its query options and headers, its body (to be read as the body
-//! type), and the documented response to compare with what the function
+//! For each documented example whose request line fits the path of a chain
+//! that makes its operation's request: the path arguments cut from the
+//! example's path, its query options and headers, its body (to be read as
+//! the body type), and the documented response to compare with what the call
 //! returns.
 
 use super::names_file::Names;
-use super::operations::{self, Piece};
-use super::types::TypeTable;
-use crate::ir::{Ir, RequestBody};
+use super::surface::Chain;
+use crate::ir::Ir;
 
-/// One documented exchange, as a call of a generated function.
+/// A path cut into literal text and placeholders.
+#[derive(Clone, Debug)]
+enum Piece {
+    Text(String),
+    Param,
+}
+
+/// One documented exchange, as a call through the builders.
 #[derive(Clone, Debug)]
 pub struct ReplayCase {
-    /// The function's name (a method of the generated `Client`).
-    pub function: String,
+    /// The chain that makes the request.
+    pub chain: Chain,
     /// The example's method and path (no host, no version, no query).
     pub method: String,
     /// See `method`.
@@ -66,21 +72,25 @@ pub fn replay_cases(
     names: &Names,
     sources: &crate::source::SourceMap,
 ) -> (Vec<ReplayCase>, Vec<(String, Skipped)>) {
-    let table = TypeTable::new(ir, names, sources);
     let mut ignored = Vec::new();
-    let planned = operations::plan(ir, &table, names, sources, &mut ignored);
+    let (_, tree, chains) = super::plan(ir, sources, names, None, &mut ignored);
+    // The chains that make each operation's request (their terminal's or a merged one).
+    let mut by_op: std::collections::HashMap<usize, Vec<(usize, Vec<Piece>)>> = Default::default();
+    for (i, (n, t)) in tree.requests().into_iter().enumerate() {
+        let term = &tree.nodes[n].terminals[t];
+        let Some(pieces) = chains.get(i).and_then(|c| pieces(&c.path)) else {
+            continue;
+        };
+        for op in std::iter::once(term.op).chain(term.merged.iter().copied()) {
+            by_op.entry(op).or_default().push((i, pieces.clone()));
+        }
+    }
     let mut cases = Vec::new();
     let mut skipped = Vec::new();
     for (index, op) in ir.operations.iter().enumerate() {
-        let functions: Vec<&operations::Planned> =
-            planned.iter().filter(|p| p.operation == index).collect();
-        if functions.is_empty() {
-            continue;
-        }
-        let Some(response_type) = operations::response_type(op, &table) else {
+        let Some(candidates) = by_op.get(&index) else {
             continue;
         };
-        let response_type = response_type.to_string().replace(' ', "");
         for pair in &op.examples {
             let (Some(request), Some(response)) = (&pair.request, &pair.response) else {
                 continue;
@@ -90,14 +100,17 @@ pub fn replay_cases(
                 skipped.push((source, Skipped::Redirect));
                 continue;
             }
-            let Some((function, args)) = functions
-                .iter()
-                .find_map(|f| Some((f.name(), cut(f.pieces(), &request.path)?)))
-            else {
+            let fitting = candidates.iter().find_map(|(i, pieces)| {
+                let chain = &chains[*i];
+                (chain.method == request.method)
+                    .then(|| Some((chain, cut(pieces, &request.path)?)))
+                    .flatten()
+            });
+            let Some((chain, args)) = fitting else {
                 skipped.push((source, Skipped::NoFunction));
                 continue;
             };
-            let body = match &op.request_body {
+            let body = match &chain.body {
                 None => None,
                 Some(body_ty) => {
                     let Some(json) = request.body.as_ref().and_then(|b| {
@@ -110,16 +123,12 @@ pub fn replay_cases(
                         skipped.push((source, Skipped::NoRequestBody));
                         continue;
                     };
-                    let rust = match body_ty {
-                        RequestBody::Type(ty) => {
-                            table.rust_type(ty, None, false).tokens.to_string()
-                        }
-                        RequestBody::Parameters(_) => match table.body_ident(&op.name) {
-                            Some(name) => format!("models::{name}"),
-                            None => continue,
-                        },
+                    let rust = body_ty.trim_start_matches('&');
+                    let rust = match rust.strip_prefix('[').and_then(|r| r.strip_suffix(']')) {
+                        Some(element) => format!("Vec<{element}>"),
+                        None => rust.to_owned(),
                     };
-                    Some((rust.replace(' ', ""), json))
+                    Some((rust, json))
                 }
             };
             let query = request
@@ -138,14 +147,14 @@ pub fn replay_cases(
                 .cloned()
                 .collect();
             cases.push(ReplayCase {
-                function: function.to_owned(),
+                chain: chain.clone(),
                 method: request.method.clone(),
                 path: request.path.clone(),
                 args,
                 body,
                 query,
                 headers,
-                response_type: response_type.clone(),
+                response_type: chain.response.clone(),
                 response: response
                     .body
                     .as_ref()
@@ -157,6 +166,24 @@ pub fn replay_cases(
         }
     }
     (cases, skipped)
+}
+
+/// Cuts a path template at its `{placeholders}`.
+fn pieces(path: &str) -> Option<Vec<Piece>> {
+    let mut out = Vec::new();
+    let mut rest = path;
+    while let Some(open) = rest.find('{') {
+        let close = open + rest[open..].find('}')?;
+        if open > 0 {
+            out.push(Piece::Text(rest[..open].to_owned()));
+        }
+        out.push(Piece::Param);
+        rest = &rest[close + 1..];
+    }
+    if !rest.is_empty() {
+        out.push(Piece::Text(rest.to_owned()));
+    }
+    Some(out)
 }
 
 /// The path arguments of `path` for a function of these pieces: literal
@@ -175,7 +202,7 @@ fn cut(pieces: &[Piece], path: &str) -> Option<Vec<String>> {
                 }
                 rest = &rest[text.len()..];
             }
-            Piece::Param(_) => {
+            Piece::Param => {
                 let end = match iter.peek() {
                     Some(Piece::Text(next)) => {
                         let lower = rest.to_ascii_lowercase();
@@ -207,7 +234,7 @@ mod tests {
         spec.iter()
             .map(|(t, param)| {
                 if *param {
-                    Piece::Param((*t).to_owned())
+                    Piece::Param
                 } else {
                     Piece::Text((*t).to_owned())
                 }

@@ -15,6 +15,7 @@ const SOURCES: &[(&str, &str)] = &[
     ),
     ("error.rs", include_str!("../../../runtime/src/error.rs")),
     ("lib.rs", include_str!("../../../runtime/src/lib.rs")),
+    ("node.rs", include_str!("../../../runtime/src/node.rs")),
     (
         "numbers.rs",
         include_str!("../../../runtime/src/numbers.rs"),

@@ -38,6 +38,15 @@ pub struct TypeTable<'a> {
     deep_boxes: std::collections::HashSet<(usize, usize)>,
     /// Names of the body structs of operations that take parameters, by operation name.
     bodies: HashMap<String, String>,
+    /// Each such body's docs line (the call that sends it), by operation name.
+    body_docs: HashMap<String, String>,
+    /// The areas whose requests send each body (a request merged from several
+    /// pages sends its first page's), by operation name.
+    body_areas: HashMap<String, std::collections::BTreeSet<String>>,
+    /// Names-file keys of those bodies, by operation name.
+    body_keys: HashMap<String, String>,
+    /// Type names given so far, so that bodies named later stay apart.
+    scope: names::Scope,
     /// Every type derived from each type, directly or not, in IR order.
     descendants: Vec<Vec<usize>>,
     /// The `Any…` enum of each struct type that has derived types.
@@ -85,7 +94,9 @@ impl<'a> TypeTable<'a> {
                 )
             })
             .collect();
-        let mut bodies: HashMap<String, String> = body_keys
+        // Bodies pinned by the previous run keep their names; the others are
+        // named after the tree's calls (`name_bodies`).
+        let bodies: HashMap<String, String> = body_keys
             .iter()
             .filter_map(|(op, key)| Some((op.clone(), keep(key, &mut scope)?)))
             .collect();
@@ -116,12 +127,6 @@ impl<'a> TypeTable<'a> {
             }
             idents[i] = Some(scope.claim(name, ""));
         }
-        for (op, _) in &body_keys {
-            if !bodies.contains_key(op) {
-                let name = names::upper_camel(&format!("{op}Body"), "Body");
-                bodies.insert(op.clone(), scope.claim(name, ""));
-            }
-        }
         // Claimed last, so adding a hierarchy never renames an existing type.
         for (i, (t, below)) in ir.types.iter().zip(&descendants).enumerate() {
             if t.kind != TypeKind::Enum && !below.is_empty() && any_idents[i].is_none() {
@@ -139,11 +144,6 @@ impl<'a> TypeTable<'a> {
                     .insert(format!("any {}", t.ref_name()), any.clone());
             }
         }
-        for (op, key) in &body_keys {
-            if let Some(name) = bodies.get(op) {
-                given.types.insert(key.clone(), name.clone());
-            }
-        }
         let mut table = TypeTable {
             ir,
             by_ref,
@@ -151,6 +151,10 @@ impl<'a> TypeTable<'a> {
             component: Vec::new(),
             deep_boxes: Default::default(),
             bodies,
+            body_docs: HashMap::new(),
+            body_areas: HashMap::new(),
+            body_keys: body_keys.into_iter().collect(),
+            scope,
             descendants,
             any_idents,
             features: HashMap::new(),
@@ -210,7 +214,8 @@ impl<'a> TypeTable<'a> {
     }
 
     /// Gates items by cargo feature: `features` maps each area to its feature.
-    pub fn set_features(&mut self, features: HashMap<String, String>) {
+    /// `also` lists types an area needs beyond what its operations name.
+    pub fn set_features(&mut self, features: HashMap<String, String>, also: &[(String, TypeRef)]) {
         self.needs = super::features::needed_by(
             self.ir,
             &self.by_ref,
@@ -222,6 +227,7 @@ impl<'a> TypeTable<'a> {
                     .collect()
             },
             &features,
+            also,
         );
         self.features = features;
     }
@@ -274,8 +280,69 @@ impl<'a> TypeTable<'a> {
         self.by_ref.get(name).map(|&i| (i, &self.ir.types[i]))
     }
 
+    /// Names the parameter bodies of the operations the tree calls: each the
+    /// first free of `candidates` (`SendMailBody`, `UserSendMailBody`), unless
+    /// the previous run's name still stands; `doc` says which call sends it.
+    pub fn name_bodies(&mut self, wanted: Vec<super::tree::BodyWish>) {
+        for super::tree::BodyWish {
+            op,
+            candidates,
+            doc,
+            areas,
+        } in wanted
+        {
+            if !self.body_keys.contains_key(&op) {
+                continue;
+            }
+            if !self.bodies.contains_key(&op) {
+                let free = candidates.iter().find(|c| !self.scope.contains(c)).cloned();
+                let name = free.unwrap_or_else(|| {
+                    let mut name =
+                        format!("{}Variant", candidates.last().cloned().unwrap_or_default());
+                    while self.scope.contains(&name) {
+                        name.push_str("Variant");
+                    }
+                    name
+                });
+                let name = self.scope.claim(name, "");
+                self.bodies.insert(op.clone(), name);
+            }
+            if let (Some(key), Some(name)) = (self.body_keys.get(&op), self.bodies.get(&op)) {
+                self.given.types.insert(key.clone(), name.clone());
+            }
+            self.body_docs.insert(op.clone(), doc);
+            self.body_areas.insert(op, areas);
+        }
+    }
+
+    /// `#[cfg(…)]` of an operation's parameter body: on with any area whose
+    /// requests send it. Empty outside crate mode.
+    pub fn body_cfg(&self, operation: &str) -> TokenStream {
+        let features: Vec<&str> = self
+            .body_areas
+            .get(operation)
+            .into_iter()
+            .flatten()
+            .filter_map(|a| self.area_feature(a))
+            .collect();
+        match features.as_slice() {
+            [] => TokenStream::new(),
+            [one] => quote!(#[cfg(feature = #one)]),
+            many => quote!(#[cfg(any(#(feature = #many),*))]),
+        }
+    }
+
+    /// The docs line of an operation's parameter body: the call that sends it.
+    pub fn body_doc(&self, operation: &str) -> Option<&str> {
+        self.body_docs.get(operation).map(String::as_str)
+    }
+
     /// The Rust name of an operation's parameter body struct.
     pub fn body_ident(&self, operation: &str) -> Option<&str> {
+        // Only bodies a generated request sends are generated.
+        if !self.body_docs.contains_key(operation) {
+            return None;
+        }
         self.bodies.get(operation).map(String::as_str)
     }
 

@@ -305,7 +305,7 @@ fn is_guid(s: &str) -> bool {
 }
 
 /// The name inside `{name}` or `<name>`, quotes allowed around it.
-fn placeholder(text: &str) -> Option<String> {
+pub fn placeholder(text: &str) -> Option<String> {
     let t = text.trim().trim_matches('\'');
     let inner = t
         .strip_prefix('{')

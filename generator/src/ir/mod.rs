@@ -17,6 +17,7 @@ mod types;
 
 pub use build::build;
 pub use json::{diagnostic_json, to_json};
+pub(crate) use naming::singular;
 
 use crate::extract::urlpath::Segment;
 use crate::source::Span;
@@ -250,6 +251,9 @@ pub struct PathTemplate {
     pub segments: Vec<Segment>,
     /// Where it is documented.
     pub source: Span,
+    /// The query the request line writes (`$expand=manager`), if any: a line
+    /// with one documents a variant of the plain request on that path.
+    pub query: Option<String>,
 }
 
 /// An operation: one method on one or more paths.

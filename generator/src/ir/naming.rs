@@ -282,7 +282,7 @@ fn word(segment: &Segment) -> String {
 /// The last word of a camel-case name, singular: `userStatuses` → `userStatus`.
 /// The last word of a camel-case name, singular: `userStatuses` → `userStatus`.
 /// Memoised: the inflection rules are regular expressions, and names repeat.
-pub(super) fn singular(name: &str) -> String {
+pub(crate) fn singular(name: &str) -> String {
     thread_local! {
         static CACHE: std::cell::RefCell<HashMap<String, String>> = std::cell::RefCell::new(HashMap::new());
     }

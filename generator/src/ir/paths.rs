@@ -31,13 +31,18 @@ pub(super) fn documented(
             for (id, placeholder) in &ids {
                 diags.push(example_id(page, page_text, line, id, placeholder));
             }
-            if paths.iter().any(|p| p.path == path) {
+            if let Some(known) = paths.iter_mut().find(|p| p.path == path) {
+                // Documented plainly as well as with a query: a plain path.
+                if line.path.query.is_none() {
+                    known.query = None;
+                }
                 continue;
             }
             paths.push(PathTemplate {
                 segments: urlpath::segments(&path),
                 path,
                 source: Span::new(page.file, line.span.clone()),
+                query: line.path.query.clone(),
             });
         }
     }
