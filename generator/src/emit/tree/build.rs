@@ -80,6 +80,14 @@ pub fn build(
                 ));
                 continue;
             }
+            // `childFolders/{id}/.../contacts`: the docs' ellipsis for a part
+            // that repeats. It is no segment a URL can send.
+            if path.path.split('/').any(|s| s.len() > 2 && s.bytes().all(|b| b == b'.')) {
+                diagnostics.push(why_not(
+                    "uses `...` for a repeated part of the path; write each path in full",
+                ));
+                continue;
+            }
             // `/$value` is the raw content, not the JSON the function decodes.
             if matches!(path.segments.last(), Some(Segment::Value)) {
                 diagnostics.push(why_not(
@@ -223,6 +231,12 @@ fn merge_edge(draft: &mut Draft, edge: &Edge) {
         }
         (Edge::DrivePath { closed, .. }, Edge::DrivePath { closed: also, .. }) => {
             *closed |= *also;
+        }
+        // Paths are case-insensitive and the docs spell some segments both
+        // ways (`contactFolders`, `contactfolders`): one node, named by the
+        // camelCase spelling, which is the property's.
+        (Edge::Nav { text }, Edge::Nav { text: other }) if uppercase(other) > uppercase(text) => {
+            *text = other.clone();
         }
         _ => {}
     }
@@ -543,10 +557,17 @@ fn pattern(text: &str) -> Option<(EdgeKey, Edge)> {
     Some((EdgeKey::Pattern(key), Edge::Pattern { pieces }))
 }
 
+fn uppercase(text: &str) -> usize {
+    text.bytes().filter(u8::is_ascii_uppercase).count()
+}
+
 fn nav(text: &str) -> (EdgeKey, Edge) {
     let bare = text.trim_end_matches("()");
     (
-        EdgeKey::Nav(crate::emit::names::snake(bare, "segment")),
+        // Keyed by the method name without its underscores, so spellings
+        // that differ in case only (`contactFolders`, `contactfolders`) meet,
+        // and two segments never get one method name.
+        EdgeKey::Nav(crate::emit::names::snake(bare, "segment").replace('_', "")),
         Edge::Nav {
             text: text.to_owned(),
         },
