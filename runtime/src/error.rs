@@ -4,6 +4,8 @@ use std::time::Duration;
 use reqwest::header::HeaderMap;
 use serde_json::Value;
 
+use super::upload_error::UploadError;
+
 /// Everything that can go wrong while sending a [`Request`](super::Request).
 ///
 /// `Display` gives a one-line summary; the underlying cause, where there is
@@ -66,6 +68,11 @@ pub enum Error {
     /// The [`TokenProvider`](super::TokenProvider) could not supply a usable token.
     #[error("failed to obtain an access token: {0}")]
     Token(String),
+
+    /// An [`UploadTask`](super::UploadTask) failed for a reason of its own:
+    /// an expired session, its source, or the upload protocol.
+    #[error(transparent)]
+    Upload(#[from] UploadError),
 }
 
 impl Error {
@@ -77,6 +84,7 @@ impl Error {
             Error::UnexpectedStatus { status, .. }
             | Error::Decode { status, .. }
             | Error::ResponseTooLarge { status, .. } => Some(*status),
+            Error::Upload(err) => err.status(),
             Error::Serialize(_) | Error::InvalidRequest(_) | Error::Token(_) => None,
         }
     }

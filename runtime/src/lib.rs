@@ -3,8 +3,9 @@
 //! Generated operations build a [`Request`] through [`Client::request`], add
 //! OData query options and a JSON body, and `.await` it. This crate owns
 //! everything that is not specific to one operation: authentication, URL and
-//! path encoding, error decoding, paged [`Collection`]s and the serde helpers
-//! that generated models use.
+//! path encoding, error decoding, paged [`Collection`]s, resumable uploads
+//! of large files ([`UploadTask`]) and the serde helpers that generated
+//! models use.
 //!
 //! ```ignore
 //! use docgen_runtime::{Client, Collection, Method, StaticToken, encode_path_segment};
@@ -41,6 +42,11 @@ mod request;
 mod retry;
 mod serde_helpers;
 mod token;
+mod upload_error;
+mod upload_ranges;
+mod upload_session;
+mod upload_source;
+mod upload_task;
 
 pub use self::client::{Client, ClientBuilder};
 pub use self::collection::Collection;
@@ -54,6 +60,12 @@ pub use self::request::Request;
 pub use self::retry::RetryPolicy;
 pub use self::serde_helpers::{base64_bytes, option_base64_bytes};
 pub use self::token::{StaticToken, TokenFuture, TokenProvider};
+pub use self::upload_error::UploadError;
+pub use self::upload_ranges::ByteRange;
+pub use self::upload_session::{UploadStatus, cancel_upload, upload_status};
+pub use self::upload_task::{
+    DEFAULT_UPLOAD_SLICE_SIZE, UPLOAD_SLICE_UNIT, UploadProgress, UploadTask,
+};
 
 /// HTTP method of a [`Request`], re-exported so generated code needs no
 /// direct `reqwest` dependency.

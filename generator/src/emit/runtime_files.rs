@@ -36,6 +36,26 @@ const SOURCES: &[(&str, &str)] = &[
         include_str!("../../../runtime/src/serde_helpers.rs"),
     ),
     ("token.rs", include_str!("../../../runtime/src/token.rs")),
+    (
+        "upload_error.rs",
+        include_str!("../../../runtime/src/upload_error.rs"),
+    ),
+    (
+        "upload_ranges.rs",
+        include_str!("../../../runtime/src/upload_ranges.rs"),
+    ),
+    (
+        "upload_session.rs",
+        include_str!("../../../runtime/src/upload_session.rs"),
+    ),
+    (
+        "upload_source.rs",
+        include_str!("../../../runtime/src/upload_source.rs"),
+    ),
+    (
+        "upload_task.rs",
+        include_str!("../../../runtime/src/upload_task.rs"),
+    ),
 ];
 
 const MANIFEST: &str = include_str!("../../../runtime/Cargo.toml");
