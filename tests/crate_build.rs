@@ -123,6 +123,31 @@ fn path_parameters_are_encoded() {{
         ok,
         "the generated crate must be warning-free and clippy-clean:\n{log}"
     );
+    // The runtime's sign-in features reach the crate's manifest and build.
+    let manifest = std::fs::read_to_string(out.join("Cargo.toml")).expect("Cargo.toml");
+    assert!(
+        manifest.contains("azure-identity = [\"dep:azure_core\"]"),
+        "{manifest}"
+    );
+    assert!(
+        manifest.contains("device-code = [\"dep:oauth2\"]"),
+        "{manifest}"
+    );
+    let mut clippy = cargo();
+    clippy.args([
+        "clippy",
+        "--all-targets",
+        "--all-features",
+        "--quiet",
+        "--",
+        "-D",
+        "warnings",
+    ]);
+    let (ok, log) = run(clippy, &out);
+    assert!(
+        ok,
+        "with the sign-in features, the generated crate must be clippy-clean too:\n{log}"
+    );
     let mut test = cargo();
     test.args(["test", "--quiet"]);
     let (ok, log) = run(test, &out);

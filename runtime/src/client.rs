@@ -12,6 +12,9 @@ use super::retry::RetryPolicy;
 use super::token::{StaticToken, TokenProvider};
 use super::{DEFAULT_USER_AGENT, GRAPH_V1_0};
 
+/// The most redirects followed for one request, as reqwest's default policy.
+const MAX_REDIRECTS: usize = 10;
+
 /// The default of [`ClientBuilder::max_response_bytes`]: 256 MiB.
 const DEFAULT_MAX_RESPONSE_BYTES: usize = 256 << 20;
 
@@ -99,10 +102,16 @@ impl fmt::Debug for Client {
 ///
 /// A client without a token provider is allowed; it sends no
 /// `Authorization` header, which suits tests and proxies that add their own.
+///
+/// Signing in takes one of [`bearer_token`](Self::bearer_token),
+/// [`token_provider`](Self::token_provider), `credential` (feature
+/// `azure-identity`) or `device_code` (feature `device-code`); the last one set wins. The token is only ever
+/// sent to the base URL's scheme, host and port.
 #[must_use = "a ClientBuilder does nothing until build() is called"]
 pub struct ClientBuilder {
     base_url: String,
-    token: Option<Arc<dyn TokenProvider>>,
+    auth: Auth,
+    scopes: Option<Vec<String>>,
     user_agent: String,
     timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
@@ -124,7 +133,8 @@ impl ClientBuilder {
         install_crypto_provider();
         ClientBuilder {
             base_url: GRAPH_V1_0.to_owned(),
-            token: None,
+            auth: Auth::None,
+            scopes: None,
             user_agent: DEFAULT_USER_AGENT.to_owned(),
             timeout: None,
             connect_timeout: None,
@@ -149,7 +159,48 @@ impl ClientBuilder {
 
     /// Authenticates with tokens from `provider`, asked once per request.
     pub fn token_provider(mut self, provider: impl TokenProvider) -> Self {
-        self.token = Some(Arc::new(provider));
+        self.auth = Auth::Provider(Arc::new(provider));
+        self
+    }
+
+    /// Authenticates with an azure_identity credential (client secret,
+    /// client certificate, managed identity, workload identity, Azure CLI,
+    /// developer tools), asking for [`scopes`](Self::scopes): by default the
+    /// `/.default` scope of the base URL's host, so a client for
+    /// `https://graph.microsoft.us/v1.0` asks for
+    /// `https://graph.microsoft.us/.default`. See
+    /// [`AzureCredential`](super::AzureCredential).
+    #[cfg(feature = "azure-identity")]
+    pub fn credential(
+        mut self,
+        credential: Arc<dyn azure_core::credentials::TokenCredential>,
+    ) -> Self {
+        self.auth = Auth::Credential(credential);
+        self
+    }
+
+    /// Signs a user in with the device code flow, asking for
+    /// [`scopes`](Self::scopes) (by default the `/.default` scope of the base
+    /// URL's host) and `offline_access`, at the authority of the base URL's
+    /// cloud unless the flow sets one. Its requests go through this client's
+    /// HTTP client. See [`DeviceCodeFlow`](super::DeviceCodeFlow).
+    #[cfg(feature = "device-code")]
+    pub fn device_code(mut self, flow: super::device_code::DeviceCodeFlow) -> Self {
+        self.auth = Auth::DeviceCode(Box::new(flow));
+        self
+    }
+
+    /// The scopes that `credential` (feature `azure-identity`) and
+    /// `device_code` (feature `device-code`) ask for, instead of the base URL's
+    /// `/.default` (see [`graph_scope`](super::graph_scope)), e.g.
+    /// `["User.Read", "Mail.Read"]` for a device code sign-in that asks the
+    /// user to consent to just those. Other ways of signing in ignore them.
+    pub fn scopes<I, S>(mut self, scopes: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.scopes = Some(scopes.into_iter().map(Into::into).collect());
         self
     }
 
@@ -190,6 +241,11 @@ impl ClientBuilder {
 
     /// Uses `client` for HTTP instead of building one, e.g. to configure a
     /// proxy, extra root certificates or to share a pool with other code.
+    ///
+    /// A client that this builder makes follows at most 10 redirects and
+    /// refuses one from `https` to `http`; reqwest itself drops the
+    /// `Authorization` header on a redirect to another scheme, host or port.
+    /// A client given here keeps its own redirect policy.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
         self
@@ -199,8 +255,9 @@ impl ClientBuilder {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidRequest`] for an invalid base URL or user agent, or for
-    /// a connect timeout combined with [`http_client`](Self::http_client);
+    /// [`Error::InvalidRequest`] for an invalid base URL or user agent, for
+    /// a connect timeout combined with [`http_client`](Self::http_client), or
+    /// for empty [`scopes`](Self::scopes) or invalid device code settings;
     /// [`Error::Transport`] if the HTTP client cannot be set up (for
     /// instance, no usable TLS roots).
     pub fn build(self) -> Result<Client, Error> {
@@ -221,19 +278,20 @@ impl ClientBuilder {
             }
             None => {
                 install_crypto_provider();
-                let mut builder = reqwest::Client::builder();
+                let mut builder = reqwest::Client::builder().redirect(redirect_policy());
                 if let Some(timeout) = self.connect_timeout {
                     builder = builder.connect_timeout(timeout);
                 }
                 builder.build().map_err(Error::Transport)?
             }
         };
+        let token = self.auth.bind(&base_origin, &http, self.scopes)?;
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
                 base_url,
                 base_origin,
-                token: self.token,
+                token,
                 user_agent,
                 timeout: self.timeout,
                 retry: self.retry,
@@ -247,13 +305,90 @@ impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("base_url", &self.base_url)
-            .field("authenticated", &self.token.is_some())
+            .field("authenticated", &!matches!(self.auth, Auth::None))
+            .field("scopes", &self.scopes)
             .field("user_agent", &self.user_agent)
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("custom_http_client", &self.http_client.is_some())
             .finish()
     }
+}
+
+/// How a builder was told to authenticate. Credentials and device code
+/// sign-ins need the scopes, which follow from the base URL, so they become
+/// a token provider only in [`ClientBuilder::build`].
+enum Auth {
+    None,
+    Provider(Arc<dyn TokenProvider>),
+    #[cfg(feature = "azure-identity")]
+    Credential(Arc<dyn azure_core::credentials::TokenCredential>),
+    #[cfg(feature = "device-code")]
+    DeviceCode(Box<super::device_code::DeviceCodeFlow>),
+}
+
+impl Auth {
+    fn bind(
+        self,
+        origin: &Origin,
+        http: &reqwest::Client,
+        scopes: Option<Vec<String>>,
+    ) -> Result<Option<Arc<dyn TokenProvider>>, Error> {
+        // Unused without the features that need scopes.
+        let _ = (origin, http, &scopes);
+        #[cfg(any(feature = "azure-identity", feature = "device-code"))]
+        let scopes = || -> Result<Vec<String>, Error> {
+            match scopes {
+                None => Ok(vec![super::cloud::scope_for(origin)]),
+                Some(list) if list.iter().any(|scope| !scope.trim().is_empty()) => Ok(list),
+                Some(_) => Err(Error::InvalidRequest(
+                    "scopes() was given no scope to ask for".to_owned(),
+                )),
+            }
+        };
+        Ok(match self {
+            Auth::None => None,
+            Auth::Provider(provider) => Some(provider),
+            #[cfg(feature = "azure-identity")]
+            Auth::Credential(credential) => Some(Arc::new(
+                super::azure_credential::AzureCredential::new(credential, scopes()?),
+            )),
+            #[cfg(feature = "device-code")]
+            Auth::DeviceCode(flow) => Some(Arc::new(flow.provider_for(
+                origin,
+                http.clone(),
+                scopes()?,
+            )?)),
+        })
+    }
+}
+
+/// The redirects a client we build follows: those of reqwest's default
+/// policy (at most 10), except from `https` to `http`. reqwest already drops
+/// `Authorization` when a redirect changes scheme, host or port, but only
+/// versions from 0.13.5 on compare the scheme, and a download should not be
+/// read in clear text after a secure request anyway.
+fn redirect_policy() -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(|attempt| {
+        match redirect_refusal(attempt.previous(), attempt.url()) {
+            Some(why) => attempt.error(why),
+            None => attempt.follow(),
+        }
+    })
+}
+
+/// Why the redirect to `next` after visiting `previous` is not followed.
+fn redirect_refusal(previous: &[Url], next: &Url) -> Option<String> {
+    if previous.len() > MAX_REDIRECTS {
+        return Some(format!("more than {MAX_REDIRECTS} redirects"));
+    }
+    if previous.last().is_some_and(|last| last.scheme() == "https") && next.scheme() != "https" {
+        return Some(format!(
+            "refusing to follow a redirect from https to {}",
+            next.origin().ascii_serialization()
+        ));
+    }
+    None
 }
 
 /// reqwest is built with `rustls-no-provider` (ring compiles with only a C
@@ -337,6 +472,38 @@ mod tests {
             .build()
             .expect("valid client");
         assert_eq!(client.base_url(), GRAPH_V1_0);
+    }
+
+    #[test]
+    fn redirects_are_bounded_and_never_downgrade() {
+        let url = |u: &str| Url::parse(u).expect("valid url");
+        let graph = url("https://graph.microsoft.com/v1.0/me/drive/items/1/content");
+        let download = url("https://contoso-my.sharepoint.com/download.aspx?x=1");
+        assert_eq!(
+            redirect_refusal(std::slice::from_ref(&graph), &download),
+            None
+        );
+        assert_eq!(
+            redirect_refusal(&[url("http://127.0.0.1:1/a")], &url("http://127.0.0.1:2/b")),
+            None
+        );
+        assert!(
+            redirect_refusal(
+                std::slice::from_ref(&graph),
+                &url("http://contoso.example/x")
+            )
+            .is_some()
+        );
+        let many = vec![graph; MAX_REDIRECTS + 1];
+        assert!(redirect_refusal(&many, &download).is_some());
+        assert!(redirect_refusal(&many[..MAX_REDIRECTS], &download).is_none());
+    }
+
+    #[test]
+    fn scopes_must_name_one() {
+        // Without a feature that asks for scopes, they are ignored.
+        let built = Client::builder().scopes(Vec::<String>::new()).build();
+        assert!(built.is_ok());
     }
 
     #[test]

@@ -73,6 +73,12 @@ pub enum Error {
     /// an expired session, its source, or the upload protocol.
     #[error(transparent)]
     Upload(#[from] UploadError),
+
+    /// The identity provider answered a sign-in with a refusal: the user let
+    /// the device code expire or declined, or the authority rejected the
+    /// request. Failures to reach it are [`Error::Token`].
+    #[error("sign-in failed: {0}")]
+    SignIn(SignInError),
 }
 
 impl Error {
@@ -85,8 +91,49 @@ impl Error {
             | Error::Decode { status, .. }
             | Error::ResponseTooLarge { status, .. } => Some(*status),
             Error::Upload(err) => err.status(),
-            Error::Serialize(_) | Error::InvalidRequest(_) | Error::Token(_) => None,
+            Error::Serialize(_) | Error::InvalidRequest(_) | Error::Token(_) | Error::SignIn(_) => {
+                None
+            }
         }
+    }
+}
+
+/// Why an identity provider refused to issue a token (see [`Error::SignIn`]).
+///
+/// Each variant keeps the OAuth 2.0 `error_description` the authority sent,
+/// which says what to do (Microsoft Entra ID puts an `AADSTS…` code in it).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SignInError {
+    /// The user did not enter the device code before it expired
+    /// (`expired_token`): start again and enter the code sooner.
+    #[error("the device code expired before the user signed in{}", suffix(.description))]
+    CodeExpired {
+        /// The authority's `error_description`, if any.
+        description: Option<String>,
+    },
+    /// The user declined the sign-in or the consent (`access_denied`).
+    #[error("the user declined the sign-in{}", suffix(.description))]
+    Declined {
+        /// The authority's `error_description`, if any.
+        description: Option<String>,
+    },
+    /// Another OAuth 2.0 error, such as `invalid_client` (an unknown client
+    /// id, or an app not allowed to use public client flows) or
+    /// `invalid_scope`.
+    #[error("the authority answered {code}{}", suffix(.description))]
+    Refused {
+        /// The OAuth 2.0 `error` code.
+        code: String,
+        /// The authority's `error_description`, if any.
+        description: Option<String>,
+    },
+}
+
+fn suffix(description: &Option<String>) -> String {
+    match description {
+        Some(text) if !text.trim().is_empty() => format!(": {}", text.trim()),
+        _ => String::new(),
     }
 }
 

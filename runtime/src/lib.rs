@@ -19,6 +19,12 @@
 //!     .await?;
 //! ```
 //!
+//! Signing in: a fixed token ([`StaticToken`], [`ClientBuilder::bearer_token`]),
+//! any [`TokenProvider`] (cache one with [`TokenCache`]), an azure_identity
+//! credential (feature `azure-identity`, `ClientBuilder::credential`), or
+//! the device code flow (feature `device-code`, `ClientBuilder::device_code`).
+//! The token is sent only to the base URL's scheme, host and port.
+//!
 //! HTTPS uses rustls with the *ring* provider, which builds with nothing but
 //! a C compiler. Creating a [`ClientBuilder`] installs *ring* as rustls'
 //! process-wide default provider unless one is installed already.
@@ -29,8 +35,14 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+#[cfg(feature = "azure-identity")]
+mod azure_credential;
+mod bearer;
 mod client;
+mod cloud;
 mod collection;
+#[cfg(feature = "device-code")]
+mod device_code;
 mod duration;
 mod error;
 mod node;
@@ -42,16 +54,23 @@ mod request;
 mod retry;
 mod serde_helpers;
 mod token;
+mod token_cache;
 mod upload_error;
 mod upload_ranges;
 mod upload_session;
 mod upload_source;
 mod upload_task;
+mod www_authenticate;
 
+#[cfg(feature = "azure-identity")]
+pub use self::azure_credential::AzureCredential;
 pub use self::client::{Client, ClientBuilder};
+pub use self::cloud::graph_scope;
 pub use self::collection::Collection;
+#[cfg(feature = "device-code")]
+pub use self::device_code::{DEFAULT_TENANT, DeviceCodeFlow, DeviceCodePrompt, DeviceCodeProvider};
 pub use self::duration::IsoDuration;
-pub use self::error::{ApiError, Error};
+pub use self::error::{ApiError, Error, SignInError};
 pub use self::node::Node;
 pub use self::numbers::{ODataNumber, odata_number, odata_numbers};
 pub use self::path::{encode_drive_path, encode_path_segment, encode_path_string_literal};
@@ -60,6 +79,9 @@ pub use self::request::Request;
 pub use self::retry::RetryPolicy;
 pub use self::serde_helpers::{base64_bytes, option_base64_bytes};
 pub use self::token::{StaticToken, TokenFuture, TokenProvider};
+pub use self::token_cache::{
+    DEFAULT_REFRESH_MARGIN, ExpiringToken, FetchFuture, FetchToken, TokenCache,
+};
 pub use self::upload_error::UploadError;
 pub use self::upload_ranges::ByteRange;
 pub use self::upload_session::{UploadStatus, cancel_upload, upload_status};

@@ -11,6 +11,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use url::Url;
 
+use super::bearer;
 use super::client::Client;
 use super::error::{ApiError, Error};
 use super::path::check_relative_path;
@@ -321,7 +322,10 @@ impl<T: DeserializeOwned> Request<T> {
     /// Sends the request and decodes the JSON response into `T`.
     ///
     /// Sends `Authorization: Bearer <token>` when the client has a token
-    /// provider (and the request no explicit `Authorization` header),
+    /// provider (and the request no explicit `Authorization` header); a
+    /// `401` with a claims challenge is sent once more with a token for
+    /// those claims if the provider can get one
+    /// ([`TokenProvider::token_for_claims`](super::TokenProvider::token_for_claims)),
     /// `Accept: application/json`, the client's `User-Agent`, and
     /// `Content-Type: application/json` with a body.
     ///
@@ -333,7 +337,8 @@ impl<T: DeserializeOwned> Request<T> {
     ///
     /// - [`Error::Serialize`] or [`Error::InvalidRequest`] for problems kept
     ///   while building the request, and those of [`url`](Self::url);
-    /// - [`Error::Token`] if the token provider fails;
+    /// - [`Error::Token`] or [`Error::SignIn`] if the token provider fails,
+    ///   also when asked for a token to answer a claims challenge;
     /// - [`Error::Transport`] if no response could be received (a connection
     ///   that could not be made is retried as the client's
     ///   [`RetryPolicy`](super::RetryPolicy) says);
@@ -359,15 +364,10 @@ impl<T: DeserializeOwned> Request<T> {
                 HeaderValue::from_static("application/json"),
             );
         }
-        if let Some(provider) = &inner.token
-            && !self.headers.contains_key(header::AUTHORIZATION)
-        {
-            let token = provider.token().await?;
-            let mut value = HeaderValue::try_from(format!("Bearer {token}")).map_err(|_| {
-                Error::Token("the token contains characters not allowed in a header".into())
-            })?;
-            value.set_sensitive(true);
+        let mut our_token = false;
+        if let Some(value) = bearer::authorization(inner, &url, &self.headers).await? {
             headers.insert(header::AUTHORIZATION, value);
+            our_token = true;
         }
         // Per-request headers win over the defaults above.
         for (name, value) in self.headers {
@@ -380,6 +380,7 @@ impl<T: DeserializeOwned> Request<T> {
         // the body is kept so every attempt sends the same bytes.
         let started = Instant::now();
         let mut retry = 0;
+        let mut challenged = false;
         let (status, response_headers, bytes) = loop {
             let mut builder = inner
                 .http
@@ -408,6 +409,17 @@ impl<T: DeserializeOwned> Request<T> {
             };
             let status = response.status().as_u16();
             let response_headers = response.headers().clone();
+            // A claims challenge is answered once with a token for those
+            // claims; a second 401 is the answer.
+            if status == 401 && our_token && !challenged {
+                challenged = true;
+                if let Some(value) =
+                    bearer::answer_claims_challenge(inner, &response_headers).await?
+                {
+                    headers.insert(header::AUTHORIZATION, value);
+                    continue;
+                }
+            }
             if retry::retryable(status) {
                 let asked = retry::retry_after(&response_headers, SystemTime::now());
                 if let Some(wait) = inner.retry.wait(retry, asked, started.elapsed()) {

@@ -87,8 +87,21 @@ pub fn needed_by(
 }
 
 /// The `[features]` table: `default = ["full"]`, `full` = every area, then
-/// one independent feature per area.
+/// one independent feature per area, then the runtime's own features
+/// (signing in), which `full` leaves off: they add dependencies.
 pub fn manifest_section(area_idents: &HashMap<String, String>) -> String {
+    let mut out = area_section(area_idents);
+    let runtime = super::runtime_files::features();
+    if !runtime.is_empty() {
+        out.push_str("# The runtime's features (see its `Cargo.toml`).\n");
+        out.push_str(runtime);
+        out.push('\n');
+    }
+    out
+}
+
+/// The part of the `[features]` table that is about areas.
+fn area_section(area_idents: &HashMap<String, String>) -> String {
     let mut features: Vec<String> = area_idents.values().map(|i| feature_name(i)).collect();
     features.sort();
     let quoted: Vec<String> = features.iter().map(|f| format!("\"{f}\"")).collect();
@@ -115,10 +128,16 @@ mod tests {
         ]
         .into();
         assert_eq!(
-            manifest_section(&idents),
+            area_section(&idents),
             "[features]\ndefault = [\"full\"]\n# Every product area.\n\
              full = [\"non-product-specific\", \"outlook\"]\n\
              non-product-specific = []\noutlook = []\n"
+        );
+        let whole = manifest_section(&idents);
+        assert!(whole.starts_with(&area_section(&idents)));
+        assert!(
+            whole.contains("\ndevice-code = [\"dep:oauth2\"]\n"),
+            "{whole}"
         );
     }
 }

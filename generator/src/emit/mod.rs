@@ -161,7 +161,13 @@ fn areas(ir: &Ir) -> Vec<Area> {
     for (i, o) in ir.operations.iter().enumerate() {
         by_name.entry(o.area.as_str()).or_default().1.push(i);
     }
-    let mut scope = names::Scope::with_reserved(&[
+    // An area's feature is its ident in kebab case, so the runtime's
+    // features (`device-code`) are reserved as idents (`device_code`).
+    let runtime_features: Vec<String> = runtime_files::feature_names()
+        .iter()
+        .map(|name| name.replace('-', "_"))
+        .collect();
+    let mut reserved = vec![
         "mod",
         "runtime",
         "models",
@@ -169,7 +175,9 @@ fn areas(ir: &Ir) -> Vec<Area> {
         "client",
         "full",
         "default",
-    ]);
+    ];
+    reserved.extend(runtime_features.iter().map(String::as_str));
+    let mut scope = names::Scope::with_reserved(&reserved);
     by_name
         .into_iter()
         .map(|(name, (types, operations))| Area {

@@ -4,10 +4,20 @@ use super::{GENERATED_HEADER, GeneratedFile};
 
 /// The runtime's source files: (file name, contents). `lib.rs` becomes `mod.rs`.
 const SOURCES: &[(&str, &str)] = &[
+    (
+        "azure_credential.rs",
+        include_str!("../../../runtime/src/azure_credential.rs"),
+    ),
+    ("bearer.rs", include_str!("../../../runtime/src/bearer.rs")),
     ("client.rs", include_str!("../../../runtime/src/client.rs")),
+    ("cloud.rs", include_str!("../../../runtime/src/cloud.rs")),
     (
         "collection.rs",
         include_str!("../../../runtime/src/collection.rs"),
+    ),
+    (
+        "device_code.rs",
+        include_str!("../../../runtime/src/device_code.rs"),
     ),
     (
         "duration.rs",
@@ -56,6 +66,14 @@ const SOURCES: &[(&str, &str)] = &[
         "upload_task.rs",
         include_str!("../../../runtime/src/upload_task.rs"),
     ),
+    (
+        "token_cache.rs",
+        include_str!("../../../runtime/src/token_cache.rs"),
+    ),
+    (
+        "www_authenticate.rs",
+        include_str!("../../../runtime/src/www_authenticate.rs"),
+    ),
 ];
 
 const MANIFEST: &str = include_str!("../../../runtime/Cargo.toml");
@@ -78,10 +96,33 @@ pub fn inline() -> Vec<GeneratedFile> {
 
 /// The `[dependencies]` lines of the runtime's manifest.
 pub fn dependencies() -> &'static str {
-    let Some(start) = MANIFEST.find("[dependencies]\n") else {
+    section("[dependencies]\n")
+}
+
+/// The `[features]` lines of the runtime's manifest (such as
+/// `device-code = ["dep:oauth2"]`), comments included: a standalone crate
+/// declares the same features, since the inlined runtime's `#[cfg]`s name
+/// them and its optional dependencies need them.
+pub fn features() -> &'static str {
+    section("[features]\n")
+}
+
+/// The names of the runtime's features, which no area feature may take.
+pub fn feature_names() -> Vec<&'static str> {
+    features()
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty() && !line.starts_with('#'))
+        .filter_map(|line| line.split_once('=').map(|(name, _)| name.trim()))
+        .collect()
+}
+
+/// The lines of a section of the runtime's manifest, up to the next one.
+fn section(header: &str) -> &'static str {
+    let Some(start) = MANIFEST.find(header) else {
         return "";
     };
-    let body = &MANIFEST[start + "[dependencies]\n".len()..];
+    let body = &MANIFEST[start + header.len()..];
     let end = body.find("\n[").map_or(body.len(), |i| i + 1);
     body[..end].trim_end()
 }
@@ -120,5 +161,26 @@ mod tests {
         assert!(deps.contains("reqwest"));
         assert!(!deps.contains("[dev-dependencies]"));
         assert!(!deps.contains("wiremock"));
+        assert!(!deps.contains("[features]"));
+    }
+
+    #[test]
+    fn features_are_the_manifest_section() {
+        let features = features();
+        assert!(features.contains(r#"azure-identity = ["dep:azure_core"]"#));
+        assert!(features.contains(r#"device-code = ["dep:oauth2"]"#));
+        assert!(!features.contains("[dev-dependencies]"));
+        assert_eq!(feature_names(), ["azure-identity", "device-code"]);
+        // An optional dependency is only reachable through a feature.
+        for line in dependencies()
+            .lines()
+            .filter(|l| l.contains("optional = true"))
+        {
+            let name = line.split_whitespace().next().unwrap_or_default();
+            assert!(
+                features.contains(&format!("\"dep:{name}\"")),
+                "no feature enables the optional dependency {name}"
+            );
+        }
     }
 }
