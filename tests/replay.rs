@@ -1,9 +1,9 @@
 //! Every documented exchange of the v1.0 corpus, replayed over real HTTP: the
 //! generated endpoint function is called with the example's inputs (path
 //! arguments, query options, headers, body read as the body type) against
-//! `docgen mock` serving the same docs. The mock only answers a request that
-//! matches the documented one (method, path, query, and body among examples
-//! of one path), the body sent must be equivalent to the documented body, and
+//! `docgen mock --strict` serving the same docs. The mock only answers a
+//! request that matches the documented one (method, path, query, and body
+//! among examples of one path), the body sent must be equivalent to the documented body, and
 //! the typed result, written back, must be equivalent to the documented
 //! response. Counts go to `target/docgen-tests/replay-report.md`.
 
@@ -36,9 +36,15 @@ fn every_documented_exchange_replays_against_the_mock() {
         cases.len()
     );
 
-    // The mock, in this process, serving the same docs.
+    // The mock, in this process, serving the same docs. Strict: the call
+    // must send the documented query options (a dropped or mangled one is a
+    // 404, not an answer), and the response is the documented one as
+    // written, which is what the typed result is compared with.
     let runtime = tokio::runtime::Runtime::new().expect("tokio");
-    let routes = Arc::new(docgen::mock::Routes::from_ir(&docs.ir, &docs.sources));
+    let routes = Arc::new(
+        docgen::mock::Routes::from_ir(&docs.ir, &docs.sources)
+            .with_matching(docgen::mock::Matching::Strict),
+    );
     let listener = runtime
         .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
         .expect("bind");

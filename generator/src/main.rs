@@ -50,9 +50,12 @@ enum Command {
     /// Serve the documented responses over HTTP on 127.0.0.1, for offline tests.
     ///
     /// Each documented request gets its documented response (status, headers,
-    /// body), matched by method, path (placeholders match any segment), query
-    /// and, among examples of one path, body. Anything else gets a Graph-style
-    /// 404 naming the nearest documented request. Runs until interrupted.
+    /// body), matched by method and path (placeholders match any segment);
+    /// the query and body choose among the examples of one path, and
+    /// `$top`, `$skip` (with `@odata.nextLink` paging), `$select` and
+    /// `$count=true` are applied to the documented body. Anything else gets a
+    /// Graph-style 404 naming the nearest documented request. Runs until
+    /// interrupted.
     Mock {
         /// The docs folder.
         #[arg(long, default_value = "docs-input")]
@@ -60,6 +63,10 @@ enum Command {
         /// The port; 0 picks a free one (printed on start).
         #[arg(long, default_value_t = 8080)]
         port: u16,
+        /// Answer only the documented query options, with the documented
+        /// body as written; any other query gets the 404.
+        #[arg(long)]
+        strict: bool,
     },
     /// Print the generated SDK's public surface: one line per callable chain.
     ///
@@ -153,7 +160,7 @@ fn main() -> ExitCode {
         } => lint(paths, format, deny_warnings),
         Command::Explain { code } => explain(code),
         Command::Surface { output, json } => surface(output.config(), json),
-        Command::Mock { docs, port } => mock(docs, port),
+        Command::Mock { docs, port, strict } => mock(docs, port, strict),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -217,9 +224,15 @@ fn surface(config: Config, json: bool) -> Result<u8, docgen::Error> {
     Ok(0)
 }
 
-fn mock(docs: PathBuf, port: u16) -> Result<u8, docgen::Error> {
+fn mock(docs: PathBuf, port: u16, strict: bool) -> Result<u8, docgen::Error> {
+    use docgen::mock::Matching;
     let read = docgen::read_docs(&[docs])?;
-    let routes = docgen::mock::Routes::from_ir(&read.ir, &read.sources);
+    let matching = if strict {
+        Matching::Strict
+    } else {
+        Matching::Lenient
+    };
+    let routes = docgen::mock::Routes::from_ir(&read.ir, &read.sources).with_matching(matching);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -244,9 +257,14 @@ fn mock(docs: PathBuf, port: u16) -> Result<u8, docgen::Error> {
         // The first line on stdout is the URL, for scripts and tests to read.
         println!("http://{address}");
         eprintln!(
-            "docgen mock: {} documented responses from {} pages on http://{address} (the /v1.0 prefix is optional); Ctrl-C stops it",
+            "docgen mock: {} documented responses from {} pages on http://{address} (the /v1.0 prefix is optional; {}); Ctrl-C stops it",
             routes.len(),
-            read.sources.len()
+            read.sources.len(),
+            if strict {
+                "strict: documented query options only"
+            } else {
+                "$top, $skip, $select and $count applied; --strict for documented queries only"
+            }
         );
         let server = docgen::mock::serve(std::sync::Arc::new(routes), listener);
         tokio::select! {

@@ -259,9 +259,14 @@ struct Mock {
 
 impl Mock {
     fn start(docs: &str) -> Mock {
+        Mock::start_with(docs, &[])
+    }
+
+    fn start_with(docs: &str, flags: &[&str]) -> Mock {
         use std::io::BufRead;
         let mut child = Command::new(env!("CARGO_BIN_EXE_docgen"))
             .args(["mock", "--docs", docs, "--port", "0"])
+            .args(flags)
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::null())
             .spawn()
@@ -346,4 +351,38 @@ fn mock_answers_documented_requests_and_names_the_nearest_otherwise() {
             && message.contains("api/deviceconfigurationuserstatus-get.md:"),
         "{message}"
     );
+}
+
+/// The pages of `tests/mock_double.rs`: three documented messages, whose
+/// only list example has `$select=sender,subject`.
+fn mock_pages() -> String {
+    workspace()
+        .join("tests/fixtures/mock")
+        .to_string_lossy()
+        .into_owned()
+}
+
+#[test]
+fn mock_answers_an_apps_own_query_unless_strict() {
+    let mock = Mock::start(&mock_pages());
+    let (status, _, body) = mock.send("GET", "/v1.0/me/messages?$top=1", "");
+    assert_eq!(status, 200, "{body}");
+    let page: serde_json::Value = serde_json::from_str(&body).expect("JSON");
+    assert_eq!(page["value"].as_array().map(Vec::len), Some(1), "{body}");
+    assert_eq!(
+        page["@odata.nextLink"],
+        format!("{}/v1.0/me/messages?$top=1&$skip=1", mock.url)
+    );
+    let (status, _, body) = mock.send("GET", "/v1.0/me/messages?$top=abc", "");
+    assert_eq!(status, 400, "{body}");
+
+    let strict = Mock::start_with(&mock_pages(), &["--strict"]);
+    let (status, _, body) = strict.send("GET", "/v1.0/me/messages?$top=1", "");
+    assert_eq!(status, 404, "{body}");
+    assert!(
+        body.contains("the nearest documented request is GET /me/messages?$select=sender,subject"),
+        "{body}"
+    );
+    let (status, _, _) = strict.send("GET", "/v1.0/me/messages?$select=sender,subject", "");
+    assert_eq!(status, 200);
 }

@@ -2,9 +2,16 @@
 //! request with its documented response, so applications (and our tests) can
 //! run against the docs offline. Anything else gets a Graph-style 404 naming
 //! the nearest documented request.
+//!
+//! By default ([`Matching::Lenient`]) it is a test double for an
+//! application: a documented method and path answer whatever query options
+//! the application sends, with `$top`, `$skip`, `$select` and `$count`
+//! applied to the documented body. [`Matching::Strict`] serves only the
+//! documented requests, as documented.
 
+mod query;
 mod routes;
 mod server;
 
-pub use routes::{MockResponse, NoMatch, Route, Routes};
+pub use routes::{Matching, MockResponse, NoMatch, Route, Routes};
 pub use server::serve;

@@ -1,5 +1,6 @@
 //! The HTTP server: hyper on tokio, one task per connection, answering each
-//! request from the routes.
+//! request from the routes (in lenient mode, with the query options applied
+//! to the documented body).
 
 use std::convert::Infallible;
 use std::sync::Arc;
@@ -14,7 +15,8 @@ use hyper_util::rt::TokioIo;
 use serde_json::json;
 use tokio::net::TcpListener;
 
-use super::routes::{Route, Routes};
+use super::query::{Here, Options};
+use super::routes::{Matching, MockResponse, Routes};
 
 /// The largest request body read; a larger one is answered 413.
 const MAX_REQUEST_BYTES: usize = 16 << 20;
@@ -25,11 +27,18 @@ const MAX_REQUEST_BYTES: usize = 16 << 20;
 ///
 /// When accepting connections fails.
 pub async fn serve(routes: Arc<Routes>, listener: TcpListener) -> std::io::Result<()> {
+    // Next links name the host the client asked for; this is for a request
+    // without a usable `Host` header.
+    let local: Arc<str> = match listener.local_addr() {
+        Ok(address) => Arc::from(format!("http://{address}")),
+        Err(_) => Arc::from("http://127.0.0.1"),
+    };
     loop {
         let (stream, _) = listener.accept().await?;
         let routes = routes.clone();
+        let local = local.clone();
         tokio::spawn(async move {
-            let service = service_fn(move |request| answer(routes.clone(), request));
+            let service = service_fn(move |request| answer(routes.clone(), local.clone(), request));
             // A client that goes away mid-request is its own business.
             let _ = hyper::server::conn::http1::Builder::new()
                 .serve_connection(TokioIo::new(stream), service)
@@ -40,6 +49,7 @@ pub async fn serve(routes: Arc<Routes>, listener: TcpListener) -> std::io::Resul
 
 async fn answer(
     routes: Arc<Routes>,
+    local: Arc<str>,
     request: Request<Incoming>,
 ) -> Result<Response<Full<Bytes>>, Infallible> {
     let (parts, body) = request.into_parts();
@@ -57,7 +67,20 @@ async fn answer(
     let path = parts.uri.path();
     let query = parts.uri.query();
     Ok(match routes.find(method, path, query, &body) {
-        Ok(route) => documented(route),
+        Ok(route) if routes.matching() == Matching::Strict || method != "GET" => {
+            documented(&route.response)
+        }
+        Ok(route) => {
+            let here = Here {
+                origin: &origin(&parts.headers, &local),
+                path,
+                query: query.unwrap_or(""),
+            };
+            match Options::parse(here.query) {
+                Ok(options) => documented(&applied(&route.response, &options, here)),
+                Err(bad) => error(StatusCode::BAD_REQUEST, "BadRequest", &bad.0),
+            }
+        }
         Err(miss) => {
             let asked = match query {
                 Some(q) => format!("{method} {path}?{q}"),
@@ -75,21 +98,58 @@ async fn answer(
     })
 }
 
-fn documented(route: &Route) -> Response<Full<Bytes>> {
-    let mut builder = Response::builder().status(route.response.status);
-    for (name, value) in &route.response.headers {
+/// The documented response with the query options applied to its body, if
+/// it is a success with one (an error or a redirect is answered as written).
+fn applied(documented: &MockResponse, options: &Options, here: Here<'_>) -> MockResponse {
+    let body = documented
+        .body
+        .as_deref()
+        .filter(|_| (200..300).contains(&documented.status))
+        .and_then(|body| options.apply(body, here));
+    match body {
+        Some(body) => MockResponse {
+            body: Some(body),
+            ..documented.clone()
+        },
+        None => documented.clone(),
+    }
+}
+
+/// `http://host[:port]` as the client reached us, so that a next link leads
+/// back to this server under the name the client used (its runtime only
+/// follows links to the origin it was configured with). A missing or odd
+/// `Host` header gets the listening address instead.
+fn origin(headers: &hyper::HeaderMap, local: &str) -> String {
+    let host = headers
+        .get(hyper::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| {
+            !h.is_empty()
+                && h.len() <= 255
+                && h.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b))
+        });
+    match host {
+        Some(host) => format!("http://{host}"),
+        None => local.to_owned(),
+    }
+}
+
+fn documented(documented: &MockResponse) -> Response<Full<Bytes>> {
+    let mut builder = Response::builder().status(documented.status);
+    for (name, value) in &documented.headers {
         builder = builder.header(name.as_str(), value.as_str());
     }
-    let body = route.response.body.clone().unwrap_or_default();
+    let body = documented.body.clone().unwrap_or_default();
     builder
         .body(Full::new(Bytes::from(body)))
         // A documented header that HTTP does not allow: answer without headers.
         .unwrap_or_else(|_| {
             let mut response = Response::new(Full::new(Bytes::from(
-                route.response.body.clone().unwrap_or_default(),
+                documented.body.clone().unwrap_or_default(),
             )));
             *response.status_mut() =
-                StatusCode::from_u16(route.response.status).unwrap_or(StatusCode::OK);
+                StatusCode::from_u16(documented.status).unwrap_or(StatusCode::OK);
             response
         })
 }
@@ -118,4 +178,31 @@ fn error(status: StatusCode, code: &str, message: &str) -> Response<Full<Bytes>>
 
 fn httpdate_from_secs(secs: u64) -> String {
     httpdate::fmt_http_date(UNIX_EPOCH + std::time::Duration::from_secs(secs))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn host(value: Option<&'static str>) -> String {
+        let mut headers = hyper::HeaderMap::new();
+        if let Some(value) = value {
+            headers.insert(
+                hyper::header::HOST,
+                hyper::header::HeaderValue::from_static(value),
+            );
+        }
+        origin(&headers, "http://127.0.0.1:1")
+    }
+
+    #[test]
+    fn next_links_go_to_the_host_the_client_used() {
+        assert_eq!(host(Some("localhost:8080")), "http://localhost:8080");
+        assert_eq!(host(Some("[::1]:8080")), "http://[::1]:8080");
+        // Missing, or not a host: the listening address.
+        assert_eq!(host(None), "http://127.0.0.1:1");
+        assert_eq!(host(Some("")), "http://127.0.0.1:1");
+        assert_eq!(host(Some("evil.example/x?")), "http://127.0.0.1:1");
+        assert_eq!(host(Some("a@b")), "http://127.0.0.1:1");
+    }
 }
