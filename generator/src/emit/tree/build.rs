@@ -82,7 +82,11 @@ pub fn build(
             }
             // `childFolders/{id}/.../contacts`: the docs' ellipsis for a part
             // that repeats. It is no segment a URL can send.
-            if path.path.split('/').any(|s| s.len() > 2 && s.bytes().all(|b| b == b'.')) {
+            if path
+                .path
+                .split('/')
+                .any(|s| s.len() > 2 && s.bytes().all(|b| b == b'.'))
+            {
                 diagnostics.push(why_not(
                     "uses `...` for a repeated part of the path; write each path in full",
                 ));
