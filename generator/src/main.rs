@@ -67,6 +67,11 @@ enum Command {
         /// body as written; any other query gets the 404.
         #[arg(long)]
         strict: bool,
+        /// The port of the file host, which serves the pre-authenticated
+        /// URLs of documented responses (downloads, upload sessions); 0, the
+        /// default, picks a free one (printed on start).
+        #[arg(long, default_value_t = 0)]
+        files_port: u16,
     },
     /// Print the generated SDK's public surface: one line per callable chain.
     ///
@@ -160,7 +165,12 @@ fn main() -> ExitCode {
         } => lint(paths, format, deny_warnings),
         Command::Explain { code } => explain(code),
         Command::Surface { output, json } => surface(output.config(), json),
-        Command::Mock { docs, port, strict } => mock(docs, port, strict),
+        Command::Mock {
+            docs,
+            port,
+            strict,
+            files_port,
+        } => mock(docs, port, strict, files_port),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -224,7 +234,7 @@ fn surface(config: Config, json: bool) -> Result<u8, docgen::Error> {
     Ok(0)
 }
 
-fn mock(docs: PathBuf, port: u16, strict: bool) -> Result<u8, docgen::Error> {
+fn mock(docs: PathBuf, port: u16, strict: bool, files_port: u16) -> Result<u8, docgen::Error> {
     use docgen::mock::Matching;
     let read = docgen::read_docs(&[docs])?;
     let matching = if strict {
@@ -251,9 +261,19 @@ fn mock(docs: PathBuf, port: u16, strict: bool) -> Result<u8, docgen::Error> {
                 return Ok(FAILURE);
             }
         };
+        let files = match tokio::net::TcpListener::bind(("127.0.0.1", files_port)).await {
+            Ok(listener) => listener,
+            Err(e) => {
+                eprintln!("error: cannot listen on 127.0.0.1:{files_port}: {e}");
+                return Ok(FAILURE);
+            }
+        };
         let address = listener
             .local_addr()
             .map_or_else(|_| format!("127.0.0.1:{port}"), |a| a.to_string());
+        let files_address = files
+            .local_addr()
+            .map_or_else(|_| format!("127.0.0.1:{files_port}"), |a| a.to_string());
         // The first line on stdout is the URL, for scripts and tests to read.
         println!("http://{address}");
         eprintln!(
@@ -266,7 +286,12 @@ fn mock(docs: PathBuf, port: u16, strict: bool) -> Result<u8, docgen::Error> {
                 "$top, $skip, $select and $count applied; --strict for documented queries only"
             }
         );
-        let server = docgen::mock::serve(std::sync::Arc::new(routes), listener);
+        if !strict {
+            eprintln!(
+                "docgen mock: downloads and upload sessions on http://{files_address} (the documented pre-authenticated URLs point there)"
+            );
+        }
+        let server = docgen::mock::serve_with_files(std::sync::Arc::new(routes), listener, files);
         tokio::select! {
             result = server => match result {
                 Ok(()) => Ok(0),

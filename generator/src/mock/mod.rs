@@ -8,10 +8,16 @@
 //! the application sends, with `$top`, `$skip`, `$select` and `$count`
 //! applied to the documented body. [`Matching::Strict`] serves only the
 //! documented requests, as documented.
+//!
+//! [`serve_with_files`] also serves the pre-authenticated URLs that the
+//! documented responses hand out (downloads, upload sessions) on a second
+//! port, so an application's downloads and large uploads run offline too.
 
+mod files;
 mod query;
 mod routes;
 mod server;
 
+pub use files::{DOWNLOAD_BYTES, download_byte};
 pub use routes::{Matching, MockResponse, NoMatch, Route, Routes};
-pub use server::serve;
+pub use server::{serve, serve_with_files};

@@ -15,6 +15,7 @@ use hyper_util::rt::TokioIo;
 use serde_json::json;
 use tokio::net::TcpListener;
 
+use super::files::{FileHost, rewrite};
 use super::query::{Here, Options};
 use super::routes::{Matching, MockResponse, Routes};
 
@@ -27,6 +28,35 @@ const MAX_REQUEST_BYTES: usize = 16 << 20;
 ///
 /// When accepting connections fails.
 pub async fn serve(routes: Arc<Routes>, listener: TcpListener) -> std::io::Result<()> {
+    serve_on(routes, listener, None).await
+}
+
+/// Serves `routes` on `listener`, and the pre-authenticated URLs of their
+/// responses (downloads, upload sessions) on `files`, another port: in
+/// lenient mode, documented URLs on hosts other than Graph's are moved there
+/// (see `files.rs`). Runs until the task is dropped.
+///
+/// # Errors
+///
+/// When accepting connections on either listener fails.
+pub async fn serve_with_files(
+    routes: Arc<Routes>,
+    listener: TcpListener,
+    files: TcpListener,
+) -> std::io::Result<()> {
+    let origin: Arc<str> = Arc::from(format!("http://{}", files.local_addr()?));
+    let host = Arc::new(FileHost::default());
+    tokio::select! {
+        result = serve_on(routes, listener, Some(origin)) => result,
+        result = host.serve(files) => result,
+    }
+}
+
+async fn serve_on(
+    routes: Arc<Routes>,
+    listener: TcpListener,
+    files: Option<Arc<str>>,
+) -> std::io::Result<()> {
     // Next links name the host the client asked for; this is for a request
     // without a usable `Host` header.
     let local: Arc<str> = match listener.local_addr() {
@@ -37,8 +67,11 @@ pub async fn serve(routes: Arc<Routes>, listener: TcpListener) -> std::io::Resul
         let (stream, _) = listener.accept().await?;
         let routes = routes.clone();
         let local = local.clone();
+        let files = files.clone();
         tokio::spawn(async move {
-            let service = service_fn(move |request| answer(routes.clone(), local.clone(), request));
+            let service = service_fn(move |request| {
+                answer(routes.clone(), local.clone(), files.clone(), request)
+            });
             // A client that goes away mid-request is its own business.
             let _ = hyper::server::conn::http1::Builder::new()
                 .serve_connection(TokioIo::new(stream), service)
@@ -50,8 +83,15 @@ pub async fn serve(routes: Arc<Routes>, listener: TcpListener) -> std::io::Resul
 async fn answer(
     routes: Arc<Routes>,
     local: Arc<str>,
+    files: Option<Arc<str>>,
     request: Request<Incoming>,
 ) -> Result<Response<Full<Bytes>>, Infallible> {
+    // Pre-authenticated URLs move to the file host, in lenient mode only:
+    // strict mode answers as written.
+    let moved = |response: &MockResponse| match &files {
+        Some(origin) if routes.matching() == Matching::Lenient => rewrite(response, origin),
+        _ => response.clone(),
+    };
     let (parts, body) = request.into_parts();
     let body = match Limited::new(body, MAX_REQUEST_BYTES).collect().await {
         Ok(collected) => collected.to_bytes(),
@@ -68,7 +108,7 @@ async fn answer(
     let query = parts.uri.query();
     Ok(match routes.find(method, path, query, &body) {
         Ok(route) if routes.matching() == Matching::Strict || method != "GET" => {
-            documented(&route.response)
+            documented(&moved(&route.response))
         }
         Ok(route) => {
             let here = Here {
@@ -77,7 +117,7 @@ async fn answer(
                 query: query.unwrap_or(""),
             };
             match Options::parse(here.query) {
-                Ok(options) => documented(&applied(&route.response, &options, here)),
+                Ok(options) => documented(&moved(&applied(&route.response, &options, here))),
                 Err(bad) => error(StatusCode::BAD_REQUEST, "BadRequest", &bad.0),
             }
         }
