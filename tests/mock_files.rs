@@ -98,7 +98,7 @@ fn an_upload_session_takes_a_file_in_slices_and_answers_with_its_hash() {
         let session: Value = client
             .request(
                 Method::POST,
-                "/me/drive/root:/Backups/archive.zip:/createUploadSession",
+                "/users/4f0b8e5a-1c2d-4e6f-8a9b-0c1d2e3f4a5b/drive/root:/Backups/archive.zip:/createUploadSession",
             )
             .json_body(&serde_json::json!({"item": {"name": "archive.zip"}}))
             .await
@@ -130,7 +130,7 @@ fn a_download_redirects_to_the_file_host_which_serves_ranges_and_refuses_tokens(
     let mock = Mock::start(Matching::Lenient);
     let (status, head, _) = send(
         &mock.graph,
-        "GET /v1.0/me/drive/items/01BYE5RZ6QN3ZWBTUFOFD3GSPGOHDJD36K/content HTTP/1.1",
+        "GET /v1.0/users/4f0b8e5a-1c2d-4e6f-8a9b-0c1d2e3f4a5b/drive/items/01BYE5RZ6QN3ZWBTUFOFD3GSPGOHDJD36K/content HTTP/1.1",
     );
     assert_eq!(status, 302, "{head}");
     let url = location(&head);
@@ -176,7 +176,7 @@ fn strict_mode_answers_the_documented_urls_as_written() {
     let mock = Mock::start(Matching::Strict);
     let (status, head, _) = send(
         &mock.graph,
-        "GET /v1.0/me/drive/items/01BYE5RZ6QN3ZWBTUFOFD3GSPGOHDJD36K/content HTTP/1.1",
+        "GET /v1.0/users/4f0b8e5a-1c2d-4e6f-8a9b-0c1d2e3f4a5b/drive/items/01BYE5RZ6QN3ZWBTUFOFD3GSPGOHDJD36K/content HTTP/1.1",
     );
     assert_eq!(status, 302);
     assert_eq!(
