@@ -3,8 +3,9 @@
 //! Generated operations build a [`Request`] through [`Client::request`], add
 //! OData query options and a JSON body, and `.await` it. This crate owns
 //! everything that is not specific to one operation: authentication, URL and
-//! path encoding, error decoding, paged [`Collection`]s and the serde helpers
-//! that generated models use.
+//! path encoding, error decoding, paged [`Collection`]s, raw content
+//! ([`Download`]s streamed chunk by chunk, [`RawBody`] uploads) and the serde
+//! helpers that generated models use.
 //!
 //! ```ignore
 //! use docgen_runtime::{Client, Collection, Method, StaticToken, encode_path_segment};
@@ -30,6 +31,7 @@
 
 mod client;
 mod collection;
+mod content;
 mod duration;
 mod error;
 mod node;
@@ -37,6 +39,7 @@ mod numbers;
 mod paging;
 mod path;
 mod polymorphic;
+mod raw_body;
 mod request;
 mod retry;
 mod serde_helpers;
@@ -44,16 +47,22 @@ mod token;
 
 pub use self::client::{Client, ClientBuilder};
 pub use self::collection::Collection;
+pub use self::content::{Content, Download};
 pub use self::duration::IsoDuration;
 pub use self::error::{ApiError, Error};
 pub use self::node::Node;
 pub use self::numbers::{ODataNumber, odata_number, odata_numbers};
 pub use self::path::{encode_drive_path, encode_path_segment, encode_path_string_literal};
 pub use self::polymorphic::{from_json_value, odata_type_key, odata_type_or};
+pub use self::raw_body::RawBody;
 pub use self::request::Request;
 pub use self::retry::RetryPolicy;
 pub use self::serde_helpers::{base64_bytes, option_base64_bytes};
 pub use self::token::{StaticToken, TokenFuture, TokenProvider};
+
+/// A chunk of a [`Download`] or of a streamed [`RawBody`]: a cheaply
+/// cloned, reference-counted byte buffer.
+pub use bytes::Bytes;
 
 /// HTTP method of a [`Request`], re-exported so generated code needs no
 /// direct `reqwest` dependency.

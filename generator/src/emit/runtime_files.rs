@@ -10,6 +10,10 @@ const SOURCES: &[(&str, &str)] = &[
         include_str!("../../../runtime/src/collection.rs"),
     ),
     (
+        "content.rs",
+        include_str!("../../../runtime/src/content.rs"),
+    ),
+    (
         "duration.rs",
         include_str!("../../../runtime/src/duration.rs"),
     ),
@@ -25,6 +29,10 @@ const SOURCES: &[(&str, &str)] = &[
     (
         "polymorphic.rs",
         include_str!("../../../runtime/src/polymorphic.rs"),
+    ),
+    (
+        "raw_body.rs",
+        include_str!("../../../runtime/src/raw_body.rs"),
     ),
     (
         "request.rs",
