@@ -138,7 +138,15 @@ fn verdict(
     if let Some(error) = result.get("error").and_then(Value::as_str) {
         return Err(error.to_owned());
     }
-    if let (Some((_, documented)), Some(sent)) = (&case.body, result.get("sent"))
+    let (raw_body, _) = docgen::emit::raw_content(&case.chain);
+    // Raw content is sent as the example's text, byte for byte.
+    if raw_body
+        && let (Some((_, documented)), Some(sent)) = (&case.body, result.get("sent"))
+        && sent.as_str() != Some(documented.as_str())
+    {
+        return Err(format!("raw body sent differs: {sent}"));
+    }
+    if let (false, Some((_, documented)), Some(sent)) = (raw_body, &case.body, result.get("sent"))
         && let Ok(documented) = serde_json::from_str::<Value>(documented)
         && let Some(d) = common::json::difference(&documented, sent, "")
     {
@@ -146,6 +154,16 @@ fn verdict(
     }
     if case.response_type == "()" {
         return Ok(());
+    }
+    // Raw content: the bytes served, as the page writes them.
+    if case.response_type == "runtime::Content" {
+        let served = result["out"].as_str().unwrap_or_default().trim();
+        return match expected.map(str::trim) {
+            Some(documented) if documented != served => {
+                Err(format!("content differs: {served:?} for {documented:?}"))
+            }
+            _ => Ok(()),
+        };
     }
     let Some(documented) = expected.and_then(|r| serde_json::from_str::<Value>(r).ok()) else {
         return Ok(());
@@ -165,11 +183,12 @@ fn served<'a>(
     let query: String = form_urlencoded::Serializer::new(String::new())
         .extend_pairs(&case.query)
         .finish();
-    let body = result
-        .get("sent")
-        .filter(|b| !b.is_null())
-        .map(|b| b.to_string())
-        .unwrap_or_default();
+    // A raw body went as its text; a JSON one as its JSON.
+    let body = match result.get("sent") {
+        Some(Value::String(text)) if docgen::emit::raw_content(&case.chain).0 => text.clone(),
+        Some(sent) if !sent.is_null() => sent.to_string(),
+        _ => String::new(),
+    };
     routes
         .find(
             &case.method,
@@ -214,21 +233,32 @@ fn run_harness(out: &Path, cases: &[ReplayCase], base_url: &str) -> BTreeMap<usi
 fn harness(cases: &[ReplayCase]) -> String {
     let mut arms = String::new();
     for (i, case) in cases.iter().enumerate() {
+        let (raw_body, raw_response) = docgen::emit::raw_content(&case.chain);
         let (read_body, sent) = match &case.body {
+            // Raw content goes as the example writes it; its Content-Type is
+            // among the case's headers, which win over this one.
+            Some(_) if raw_body => (
+                "let text = case.body.clone().unwrap_or_default(); let body = runtime::RawBody::from_bytes(text.clone(), \"application/octet-stream\");".to_owned(),
+                "Some(serde_json::Value::String(text))",
+            ),
             Some((ty, _)) => (
                 format!("let body: {ty} = read_body(case)?;"),
                 "Some(serde_json::to_value(&body).map_err(|e| e.to_string())?)",
             ),
             None => (String::new(), "None"),
         };
+        // Raw content is downloaded and compared as text.
+        let caller = if raw_response { "call_content" } else { "call" };
         // The call through the builders, path arguments from the example.
-        let call = case
-            .chain
-            .render("client", |a| format!("&case.args[{a}]"), "&body");
+        let call = case.chain.render(
+            "client",
+            |a| format!("&case.args[{a}]"),
+            if raw_body { "body" } else { "&body" },
+        );
         // One small function per exchange: a single async fn over every
         // exchange would be one enormous state machine for rustc.
         arms.push_str(&format!(
-            "fn case_{i}<'a>(client: &'a Client, case: &'a Case) -> Outcome<'a> {{\n    Box::pin(async move {{ {read_body} let request = {call}; Ok(({sent}, call(request, case).await?)) }})\n}}\n"
+            "fn case_{i}<'a>(client: &'a Client, case: &'a Case) -> Outcome<'a> {{\n    Box::pin(async move {{ {read_body} let request = {call}; Ok(({sent}, {caller}(request, case).await?)) }})\n}}\n"
         ));
     }
     let table: String = (0..cases.len()).map(|i| format!("case_{i}, ")).collect();
@@ -266,6 +296,29 @@ async fn call<T: serde::Serialize + serde::de::DeserializeOwned + Send + 'static
             api.message.as_deref().unwrap_or_default()
         )),
         Err(runtime::Error::Decode {{ source, .. }}) => Err(format!("response does not decode: {{source}}")),
+        Err(other) => Err(format!("call failed: {{other}}")),
+    }}
+}}
+
+async fn call_content(
+    mut request: runtime::Request<runtime::Content>,
+    case: &Case,
+) -> Result<serde_json::Value, String> {{
+    for (name, value) in &case.query {{
+        request = request.query(name, value.clone());
+    }}
+    for (name, value) in &case.headers {{
+        request = request.header(name, value);
+    }}
+    match request.download().await {{
+        Ok(download) => {{
+            let bytes = download.bytes().await.map_err(|e| format!("reading the content: {{e}}"))?;
+            Ok(serde_json::Value::String(String::from_utf8_lossy(&bytes).into_owned()))
+        }}
+        Err(runtime::Error::Api(api)) if api.status == 404 => Err(format!(
+            "mock 404: {{}}",
+            api.message.as_deref().unwrap_or_default()
+        )),
         Err(other) => Err(format!("call failed: {{other}}")),
     }}
 }}

@@ -79,6 +79,32 @@ pub enum Error {
     /// request. Failures to reach it are [`Error::Token`].
     #[error("sign-in failed: {0}")]
     SignIn(SignInError),
+
+    /// A [`Download`](super::Download)'s body was cut off: the connection
+    /// broke while it was read, or the body ended before the
+    /// `Content-Length` the service declared.
+    #[error("the response body (HTTP {status}) was cut off after {received} bytes{}", of_expected(.expected))]
+    Truncated {
+        /// The status of the response.
+        status: u16,
+        /// The bytes that arrived.
+        received: u64,
+        /// The `Content-Length` the service declared, if it did.
+        expected: Option<u64>,
+        /// The transport error that ended the body, if one did.
+        #[source]
+        source: Option<reqwest::Error>,
+    },
+
+    /// Reading or writing a local file or stream failed (see
+    /// [`Download::write_to`](super::Download::write_to)).
+    #[error("I/O error while writing downloaded content")]
+    Io(#[source] std::io::Error),
+}
+
+/// `" of 1024"` when the length was declared.
+fn of_expected(expected: &Option<u64>) -> String {
+    expected.map_or_else(String::new, |n| format!(" of {n}"))
 }
 
 impl Error {
@@ -89,11 +115,14 @@ impl Error {
             Error::Api(err) => Some(err.status),
             Error::UnexpectedStatus { status, .. }
             | Error::Decode { status, .. }
-            | Error::ResponseTooLarge { status, .. } => Some(*status),
+            | Error::ResponseTooLarge { status, .. }
+            | Error::Truncated { status, .. } => Some(*status),
             Error::Upload(err) => err.status(),
-            Error::Serialize(_) | Error::InvalidRequest(_) | Error::Token(_) | Error::SignIn(_) => {
-                None
-            }
+            Error::Serialize(_)
+            | Error::InvalidRequest(_)
+            | Error::Token(_)
+            | Error::SignIn(_)
+            | Error::Io(_) => None,
         }
     }
 }

@@ -3,9 +3,10 @@
 //! Generated operations build a [`Request`] through [`Client::request`], add
 //! OData query options and a JSON body, and `.await` it. This crate owns
 //! everything that is not specific to one operation: authentication, URL and
-//! path encoding, error decoding, paged [`Collection`]s, resumable uploads
-//! of large files ([`UploadTask`]) and the serde helpers that generated
-//! models use.
+//! path encoding, error decoding, paged [`Collection`]s, raw content
+//! ([`Download`]s streamed chunk by chunk, [`RawBody`] uploads), resumable
+//! uploads of large files ([`UploadTask`]) and the serde helpers that
+//! generated models use.
 //!
 //! ```ignore
 //! use docgen_runtime::{Client, Collection, Method, StaticToken, encode_path_segment};
@@ -41,6 +42,7 @@ mod bearer;
 mod client;
 mod cloud;
 mod collection;
+mod content;
 #[cfg(feature = "device-code")]
 mod device_code;
 mod duration;
@@ -50,6 +52,7 @@ mod numbers;
 mod paging;
 mod path;
 mod polymorphic;
+mod raw_body;
 mod request;
 mod retry;
 mod serde_helpers;
@@ -67,6 +70,7 @@ pub use self::azure_credential::AzureCredential;
 pub use self::client::{Client, ClientBuilder};
 pub use self::cloud::graph_scope;
 pub use self::collection::Collection;
+pub use self::content::{Content, Download};
 #[cfg(feature = "device-code")]
 pub use self::device_code::{DEFAULT_TENANT, DeviceCodeFlow, DeviceCodePrompt, DeviceCodeProvider};
 pub use self::duration::IsoDuration;
@@ -75,6 +79,7 @@ pub use self::node::Node;
 pub use self::numbers::{ODataNumber, odata_number, odata_numbers};
 pub use self::path::{encode_drive_path, encode_path_segment, encode_path_string_literal};
 pub use self::polymorphic::{from_json_value, odata_type_key, odata_type_or};
+pub use self::raw_body::RawBody;
 pub use self::request::Request;
 pub use self::retry::RetryPolicy;
 pub use self::serde_helpers::{base64_bytes, option_base64_bytes};
@@ -88,6 +93,10 @@ pub use self::upload_session::{UploadStatus, cancel_upload, upload_status};
 pub use self::upload_task::{
     DEFAULT_UPLOAD_SLICE_SIZE, UPLOAD_SLICE_UNIT, UploadProgress, UploadTask,
 };
+
+/// A chunk of a [`Download`] or of a streamed [`RawBody`]: a cheaply
+/// cloned, reference-counted byte buffer.
+pub use bytes::Bytes;
 
 /// HTTP method of a [`Request`], re-exported so generated code needs no
 /// direct `reqwest` dependency.

@@ -4,6 +4,7 @@ use std::marker::PhantomData;
 use std::pin::Pin;
 use std::time::{Instant, SystemTime};
 
+use bytes::Bytes;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use reqwest::Method;
 use reqwest::header::{self, HeaderMap, HeaderName, HeaderValue};
@@ -15,6 +16,7 @@ use super::bearer;
 use super::client::Client;
 use super::error::{ApiError, Error};
 use super::path::check_relative_path;
+use super::raw_body::RawBody;
 use super::retry;
 
 /// Bytes encoded in query names and values. Besides `&`, `=` and `#`, this
@@ -49,13 +51,21 @@ pub struct Request<T> {
     target: Target,
     query: Vec<(String, String)>,
     headers: HeaderMap,
-    body: Option<Vec<u8>>,
+    body: Option<Body>,
     expected_status: Option<u16>,
     /// Other success statuses documented for the same request (another page's).
     also_status: Vec<u16>,
     error: Option<Error>,
     // `fn() -> T` keeps the request Send + Sync whatever `T` is: no `T` is stored.
     response: PhantomData<fn() -> T>,
+}
+
+/// What a request sends.
+enum Body {
+    /// Serialized JSON.
+    Json(Bytes),
+    /// Raw content with its type.
+    Raw(RawBody),
 }
 
 /// What a request for a link the service sent keeps from the first request.
@@ -122,9 +132,17 @@ impl<T> Request<T> {
     /// [`send`](Self::send) as [`Error::Serialize`].
     pub fn json_body<B: Serialize + ?Sized>(mut self, body: &B) -> Self {
         match serde_json::to_vec(body) {
-            Ok(bytes) => self.body = Some(bytes),
+            Ok(bytes) => self.body = Some(Body::Json(Bytes::from(bytes))),
             Err(err) => self.fail(Error::Serialize(err)),
         }
+        self
+    }
+
+    /// Sends `body`, raw content (a file's bytes, a photo), with its
+    /// `Content-Type`. Bytes are sent again when a throttled request is
+    /// retried; a stream is sent once and never retried (see [`RawBody`]).
+    pub fn raw_body(mut self, body: RawBody) -> Self {
+        self.body = Some(Body::Raw(body));
         self
     }
 
@@ -312,9 +330,170 @@ impl<T> Request<T> {
         }
     }
 
+    /// The client's [`max_response_bytes`](super::ClientBuilder::max_response_bytes).
+    pub(super) fn client_max_response_bytes(&self) -> usize {
+        self.client.inner().max_response_bytes
+    }
+
     /// Keeps the first problem: later ones are usually caused by it.
     fn fail(&mut self, error: Error) {
         self.error.get_or_insert(error);
+    }
+}
+
+impl<T> Request<T> {
+    /// Sends the request and returns the response once its status is the
+    /// expected success, its body unread: what [`send`](Self::send) decodes
+    /// as JSON and what a [`Download`](super::Download) streams.
+    ///
+    /// Throttled and unavailable answers, and connections that could not be
+    /// made, are retried as the client's policy says, all before any body is
+    /// read, and only when the request body can be sent again (JSON and
+    /// [`RawBody::from_bytes`] can, a streamed [`RawBody`] cannot). Errors
+    /// are those of [`send`](Self::send) but [`Error::Decode`].
+    pub(super) async fn execute(
+        mut self,
+        accept: &'static str,
+    ) -> Result<reqwest::Response, Error> {
+        if let Some(error) = self.error.take() {
+            return Err(error);
+        }
+        let url = self.url()?;
+        let inner = self.client.inner();
+
+        let mut headers = HeaderMap::new();
+        headers.insert(header::ACCEPT, HeaderValue::from_static(accept));
+        headers.insert(header::USER_AGENT, inner.user_agent.clone());
+        match &self.body {
+            Some(Body::Json(_)) => {
+                headers.insert(
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("application/json"),
+                );
+            }
+            Some(Body::Raw(raw)) => {
+                let content_type = HeaderValue::from_str(raw.content_type()).map_err(|_| {
+                    Error::InvalidRequest(format!(
+                        "invalid content type {:?} for a raw body",
+                        raw.content_type()
+                    ))
+                })?;
+                headers.insert(header::CONTENT_TYPE, content_type);
+                // reqwest knows the length of bytes, not of a stream: say it,
+                // so the body is not sent chunked (Graph's uploads want a length).
+                if !raw.is_repeatable()
+                    && let Some(length) = raw.length()
+                {
+                    headers.insert(header::CONTENT_LENGTH, HeaderValue::from(length));
+                }
+            }
+            None => {}
+        }
+        let mut our_token = false;
+        if let Some(value) = bearer::authorization(inner, &url, &self.headers).await? {
+            headers.insert(header::AUTHORIZATION, value);
+            our_token = true;
+        }
+        // Per-request headers win over the defaults above.
+        for (name, value) in std::mem::take(&mut self.headers) {
+            if let Some(name) = name {
+                headers.insert(name, value);
+            }
+        }
+
+        // Throttled and unavailable answers are retried (see RetryPolicy);
+        // a body in memory is kept so every attempt sends the same bytes.
+        let started = Instant::now();
+        let mut retry = 0;
+        let mut challenged = false;
+        let response = loop {
+            let mut builder = inner
+                .http
+                .request(self.method.clone(), url.clone())
+                .headers(headers.clone());
+            if let Some(timeout) = inner.timeout {
+                builder = builder.timeout(timeout);
+            }
+            let repeatable = match &mut self.body {
+                Some(Body::Json(body)) => {
+                    builder = builder.body(body.clone());
+                    true
+                }
+                Some(Body::Raw(raw)) => {
+                    let Some(body) = raw.for_attempt() else {
+                        return Err(Error::InvalidRequest(
+                            "a streamed body cannot be sent twice".to_owned(),
+                        ));
+                    };
+                    builder = builder.body(body);
+                    raw.is_repeatable()
+                }
+                None => true,
+            };
+            let response = match builder.send().await {
+                Ok(response) => response,
+                // Nothing was sent when the connection could not be made (but
+                // a streamed body was handed over and is gone).
+                Err(err) if err.is_connect() && repeatable => {
+                    match inner.retry.wait(retry, None, started.elapsed()) {
+                        Some(wait) => {
+                            tokio::time::sleep(wait).await;
+                            retry += 1;
+                            continue;
+                        }
+                        None => return Err(Error::Transport(err)),
+                    }
+                }
+                Err(err) => return Err(Error::Transport(err)),
+            };
+            let status = response.status().as_u16();
+            // A claims challenge is answered once with a token for those
+            // claims; a second 401 is the answer (as is the first, for a
+            // streamed body, which cannot be sent again).
+            if status == 401 && our_token && !challenged && repeatable {
+                challenged = true;
+                if let Some(value) =
+                    bearer::answer_claims_challenge(inner, response.headers()).await?
+                {
+                    headers.insert(header::AUTHORIZATION, value);
+                    continue;
+                }
+            }
+            if repeatable && retry::retryable(status) {
+                let asked = retry::retry_after(response.headers(), SystemTime::now());
+                if let Some(wait) = inner.retry.wait(retry, asked, started.elapsed()) {
+                    // Drop the body unread: the answer is not the one we want.
+                    drop(response);
+                    tokio::time::sleep(wait).await;
+                    retry += 1;
+                    continue;
+                }
+            }
+            break response;
+        };
+
+        let status = response.status().as_u16();
+        if !(200..=299).contains(&status) {
+            let response_headers = response.headers().clone();
+            let bytes = read_body(response, inner.max_response_bytes).await?;
+            return Err(Error::Api(Box::new(ApiError::from_response(
+                status,
+                &response_headers,
+                &bytes,
+            ))));
+        }
+        if let Some(expected) = self.expected_status
+            && expected != status
+            && !self.also_status.contains(&status)
+        {
+            let bytes = read_body(response, inner.max_response_bytes).await?;
+            return Err(Error::UnexpectedStatus {
+                status,
+                expected,
+                body: String::from_utf8_lossy(&bytes).into_owned(),
+            });
+        }
+        Ok(response)
     }
 }
 
@@ -349,108 +528,10 @@ impl<T: DeserializeOwned> Request<T> {
     ///   with [`expect_status`](Self::expect_status);
     /// - [`Error::Decode`] if the body does not decode into `T`.
     pub async fn send(self) -> Result<T, Error> {
-        if let Some(error) = self.error {
-            return Err(error);
-        }
-        let url = self.url()?;
-        let inner = self.client.inner();
-
-        let mut headers = HeaderMap::new();
-        headers.insert(header::ACCEPT, HeaderValue::from_static("application/json"));
-        headers.insert(header::USER_AGENT, inner.user_agent.clone());
-        if self.body.is_some() {
-            headers.insert(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/json"),
-            );
-        }
-        let mut our_token = false;
-        if let Some(value) = bearer::authorization(inner, &url, &self.headers).await? {
-            headers.insert(header::AUTHORIZATION, value);
-            our_token = true;
-        }
-        // Per-request headers win over the defaults above.
-        for (name, value) in self.headers {
-            if let Some(name) = name {
-                headers.insert(name, value);
-            }
-        }
-
-        // Throttled and unavailable answers are retried (see RetryPolicy);
-        // the body is kept so every attempt sends the same bytes.
-        let started = Instant::now();
-        let mut retry = 0;
-        let mut challenged = false;
-        let (status, response_headers, bytes) = loop {
-            let mut builder = inner
-                .http
-                .request(self.method.clone(), url.clone())
-                .headers(headers.clone());
-            if let Some(timeout) = inner.timeout {
-                builder = builder.timeout(timeout);
-            }
-            if let Some(body) = &self.body {
-                builder = builder.body(body.clone());
-            }
-            let response = match builder.send().await {
-                Ok(response) => response,
-                // Nothing was sent when the connection could not be made.
-                Err(err) if err.is_connect() => {
-                    match inner.retry.wait(retry, None, started.elapsed()) {
-                        Some(wait) => {
-                            tokio::time::sleep(wait).await;
-                            retry += 1;
-                            continue;
-                        }
-                        None => return Err(Error::Transport(err)),
-                    }
-                }
-                Err(err) => return Err(Error::Transport(err)),
-            };
-            let status = response.status().as_u16();
-            let response_headers = response.headers().clone();
-            // A claims challenge is answered once with a token for those
-            // claims; a second 401 is the answer.
-            if status == 401 && our_token && !challenged {
-                challenged = true;
-                if let Some(value) =
-                    bearer::answer_claims_challenge(inner, &response_headers).await?
-                {
-                    headers.insert(header::AUTHORIZATION, value);
-                    continue;
-                }
-            }
-            if retry::retryable(status) {
-                let asked = retry::retry_after(&response_headers, SystemTime::now());
-                if let Some(wait) = inner.retry.wait(retry, asked, started.elapsed()) {
-                    // Drop the body unread: the answer is not the one we want.
-                    drop(response);
-                    tokio::time::sleep(wait).await;
-                    retry += 1;
-                    continue;
-                }
-            }
-            let bytes = read_body(response, inner.max_response_bytes).await?;
-            break (status, response_headers, bytes);
-        };
-
-        if !(200..=299).contains(&status) {
-            return Err(Error::Api(Box::new(ApiError::from_response(
-                status,
-                &response_headers,
-                &bytes,
-            ))));
-        }
-        if let Some(expected) = self.expected_status
-            && expected != status
-            && !self.also_status.contains(&status)
-        {
-            return Err(Error::UnexpectedStatus {
-                status,
-                expected,
-                body: String::from_utf8_lossy(&bytes).into_owned(),
-            });
-        }
+        let limit = self.client.inner().max_response_bytes;
+        let response = self.execute("application/json").await?;
+        let status = response.status().as_u16();
+        let bytes = read_body(response, limit).await?;
         decode(status, &bytes)
     }
 }
@@ -472,7 +553,13 @@ impl<T> fmt::Debug for Request<T> {
             .field("target", &self.target)
             .field("query", &self.query)
             .field("headers", &self.headers)
-            .field("body_len", &self.body.as_ref().map(Vec::len))
+            .field(
+                "body_len",
+                &self.body.as_ref().and_then(|body| match body {
+                    Body::Json(bytes) => Some(bytes.len() as u64),
+                    Body::Raw(raw) => raw.length(),
+                }),
+            )
             .field("expected_status", &self.expected_status)
             .field("error", &self.error)
             .finish_non_exhaustive()

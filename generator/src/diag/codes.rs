@@ -217,8 +217,8 @@ catalogue! {
     EmitUnsupported = "emit-unsupported", Warning,
         "Something the page documents could not be expressed in the generated SDK.",
         "docgen drops what it cannot generate correctly instead of emitting broken code: \
-         a path with characters that cannot appear in a URL path, a response that is a raw \
-         stream (not yet supported), and the like. The message says what was dropped.";
+         a path with characters that cannot appear in a URL path, `.` or `..` segments, a \
+         `...` that elides part of a path, and the like. The message says what was dropped.";
     EmitLimit = "emit-limit", Warning,
         "A type is larger than generated code can hold; part of it is left untyped.",
         "Past a few thousand fields in one struct the Rust compiler runs out of stack and \

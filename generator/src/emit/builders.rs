@@ -335,6 +335,10 @@ fn request_method(
         None => (Vec::new(), Vec::new()),
     };
     let body = match &term.body {
+        None if term.raw_body => {
+            args.push(quote!(body: runtime::RawBody));
+            quote!(.raw_body(body))
+        }
         Some(RequestBody::Type(ty)) => {
             let element = TypeRef {
                 name: ty.name.clone(),
@@ -358,16 +362,17 @@ fn request_method(
         },
         None => quote!(),
     };
-    let response = response_type(term.response.as_ref(), table);
+    let response = terminal_response_type(term, table);
     let method = method_tokens(&term.method);
     let status = term.response.as_ref().map(|r| {
-        let code = Literal::u16_unsuffixed(r.status);
+        let code = Literal::u16_unsuffixed(success_status(term, r.status));
         // Other pages merged here may document another success status.
         let mut others: Vec<u16> = term
             .merged
             .iter()
             .filter_map(|&o| ir.operations[o].response.as_ref().map(|r| r.status))
-            .filter(|s| *s != r.status)
+            .map(|s| success_status(term, s))
+            .filter(|s| *s != success_status(term, r.status))
             .collect();
         others.sort_unstable();
         others.dedup();
@@ -406,6 +411,27 @@ fn request_method(
         pub fn #fn_ident(&self, #(#args),*) -> runtime::Request<#response> {
             #target.request(#method) #body #status
         }
+    }
+}
+
+/// The status a request succeeds with, given the documented one: a download
+/// documented as `302 Found` ends with the `200` of the URL it redirects to,
+/// which the client follows.
+fn success_status(term: &Terminal, documented: u16) -> u16 {
+    if term.raw_response && (300..400).contains(&documented) {
+        200
+    } else {
+        documented
+    }
+}
+
+/// The Rust type a request answers: `runtime::Content` for raw content,
+/// else that of its success response.
+pub(super) fn terminal_response_type(term: &Terminal, table: &TypeTable<'_>) -> TokenStream {
+    if term.raw_response {
+        quote!(runtime::Content)
+    } else {
+        response_type(term.response.as_ref(), table)
     }
 }
 
@@ -464,31 +490,53 @@ fn request_docs(
     let method = &term.method;
     let shown: Vec<&str> = templates.to_vec();
     doc.raw(format!("{method} {}", show_paths(&shown, suffix)));
+    if term.raw_body {
+        doc.text(
+            "Sends `body` as raw content, with its Content-Type; a body made from bytes is \
+             sent again if the request is retried, a streamed one is not.",
+        );
+    }
     if let Some(response) = &term.response {
-        doc.text(&format!(
-            "Succeeds with status {}; any other status is an error.",
-            response.status
-        ));
-        if let Some(ty) = response
+        let status = success_status(term, response.status);
+        if status == response.status {
+            doc.text(&format!(
+                "Succeeds with status {status}; any other status is an error."
+            ));
+        } else {
+            doc.text(&format!(
+                "The service answers {} with a redirect to the content, which is followed \
+                 (without the Authorization header when it leaves the host); succeeds with \
+                 status {status}, any other status is an error.",
+                response.status
+            ));
+        }
+    }
+    if term.raw_response {
+        doc.raw(
+            "Returns raw content: send the request with `.download()`, which answers a \
+             [`runtime::Download`] to read as a stream, into a file or into memory.",
+        );
+    }
+    if let Some(response) = &term.response
+        && let Some(ty) = response
             .ty
             .as_ref()
             .filter(|_| !matches!(response.status, 202 | 204))
-        {
-            // A link to the generated type where there is one (its name is ours, not page text).
-            let shown = match table.get(&ty.name) {
-                Some((index, _)) => {
-                    let name = table.any_ident(index).unwrap_or(table.ident(index));
-                    format!("[`{name}`](models::{name})")
-                }
-                None => "untyped JSON".to_owned(),
-            };
-            let collection = if ty.collection {
-                "a collection of "
-            } else {
-                ""
-            };
-            doc.raw(format!("Returns {collection}{shown}."));
-        }
+    {
+        // A link to the generated type where there is one (its name is ours, not page text).
+        let shown = match table.get(&ty.name) {
+            Some((index, _)) => {
+                let name = table.any_ident(index).unwrap_or(table.ident(index));
+                format!("[`{name}`](models::{name})")
+            }
+            None => "untyped JSON".to_owned(),
+        };
+        let collection = if ty.collection {
+            "a collection of "
+        } else {
+            ""
+        };
+        doc.raw(format!("Returns {collection}{shown}."));
     }
     if !op.query_options.is_empty() {
         let options: Vec<String> = op

@@ -29,12 +29,13 @@ pub struct ReplayCase {
     pub path: String,
     /// The path arguments, in order, as the example writes them.
     pub args: Vec<String>,
-    /// The body's Rust type (from the crate root) and the example's JSON.
+    /// The body's Rust type (from the crate root) and the example's JSON, or
+    /// `runtime::RawBody` and the example's text.
     pub body: Option<(String, String)>,
     /// Query options of the example, decoded.
     pub query: Vec<(String, String)>,
     /// Request headers of the example (not `Authorization`, `Content-Type`,
-    /// `Content-Length`, `Host`).
+    /// `Content-Length`, `Host`; but `Content-Type` with a raw body).
     pub headers: Vec<(String, String)>,
     /// The function's response type (from the crate root).
     pub response_type: String,
@@ -55,6 +56,15 @@ pub enum Skipped {
     NoFunction,
     /// The documented response redirects (3xx) away from the service.
     Redirect,
+}
+
+/// Whether a chain sends or answers raw content, which the replay program
+/// reads and compares as text rather than through a JSON type.
+pub fn raw_content(chain: &Chain) -> (bool, bool) {
+    (
+        chain.body.as_deref() == Some("runtime::RawBody"),
+        chain.response == "runtime::Content",
+    )
 }
 
 /// Header names the runtime sets itself.
@@ -110,8 +120,17 @@ pub fn replay_cases(
                 skipped.push((source, Skipped::NoFunction));
                 continue;
             };
+            let (raw_body, _) = raw_content(chain);
             let body = match &chain.body {
                 None => None,
+                // Raw content is sent as the example writes it.
+                Some(body_ty) if raw_body => {
+                    let Some(text) = request.body.as_ref().map(|b| b.raw.trim().to_owned()) else {
+                        skipped.push((source, Skipped::NoRequestBody));
+                        continue;
+                    };
+                    Some((body_ty.clone(), text))
+                }
                 Some(body_ty) => {
                     let Some(json) = request.body.as_ref().and_then(|b| {
                         if b.strict {
@@ -140,10 +159,14 @@ pub fn replay_cases(
                         .collect()
                 })
                 .unwrap_or_default();
+            // A raw body's type is the example's: its Content-Type goes along.
             let headers = request
                 .headers
                 .iter()
-                .filter(|(n, _)| !OWN_HEADERS.contains(&n.to_ascii_lowercase().as_str()))
+                .filter(|(n, _)| {
+                    let name = n.to_ascii_lowercase();
+                    (raw_body && name == "content-type") || !OWN_HEADERS.contains(&name.as_str())
+                })
                 .cloned()
                 .collect();
             cases.push(ReplayCase {

@@ -16,6 +16,10 @@ const SOURCES: &[(&str, &str)] = &[
         include_str!("../../../runtime/src/collection.rs"),
     ),
     (
+        "content.rs",
+        include_str!("../../../runtime/src/content.rs"),
+    ),
+    (
         "device_code.rs",
         include_str!("../../../runtime/src/device_code.rs"),
     ),
@@ -35,6 +39,10 @@ const SOURCES: &[(&str, &str)] = &[
     (
         "polymorphic.rs",
         include_str!("../../../runtime/src/polymorphic.rs"),
+    ),
+    (
+        "raw_body.rs",
+        include_str!("../../../runtime/src/raw_body.rs"),
     ),
     (
         "request.rs",

@@ -109,6 +109,7 @@ pub fn chains(ir: &Ir, tree: &Tree, table: &TypeTable<'_>, sources: &SourceMap) 
         }
         let op = &ir.operations[term.op];
         let body = match &term.body {
+            None if term.raw_body => Some("runtime::RawBody".to_owned()),
             Some(RequestBody::Type(ty)) => {
                 let element = TypeRef {
                     name: ty.name.clone(),
@@ -137,8 +138,7 @@ pub fn chains(ir: &Ir, tree: &Tree, table: &TypeTable<'_>, sources: &SourceMap) 
         {
             last.args.push(StepArg::Body);
         }
-        let response =
-            tight(&super::builders::response_type(term.response.as_ref(), table).to_string());
+        let response = tight(&super::builders::terminal_response_type(term, table).to_string());
         let mut chain = Chain {
             call: String::new(),
             method: term.method.clone(),

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use super::names;
-use super::terminals::{self, Candidate};
+use super::terminals::{self, Candidate, ContentSegment};
 use super::{ArgValue, CallArg, Edge, Node, PatternPiece, Tree};
 use crate::diag::{Code, Diagnostic};
 use crate::emit::types::TypeTable;
@@ -40,7 +40,8 @@ struct Draft {
 }
 
 /// The tree of every generatable request of `ir`. What cannot be generated
-/// (raw content, paths with characters no URL holds) gets `emit-unsupported`.
+/// (paths with characters no URL holds, `.` segments, elisions) gets
+/// `emit-unsupported`.
 pub fn build(
     ir: &Ir,
     table: &TypeTable<'_>,
@@ -55,17 +56,6 @@ pub fn build(
         requests: BTreeMap::new(),
     }];
     for (index, op) in ir.operations.iter().enumerate() {
-        if terminals::raw_response(op) {
-            diagnostics.push(Diagnostic::new(
-                Code::EmitUnsupported,
-                op.source.clone(),
-                format!(
-                    "`{}` returns a raw stream, which the generated client does not support yet; it was not generated",
-                    op.name
-                ),
-            ));
-            continue;
-        }
         for (path_index, path) in op.paths.iter().enumerate() {
             let why_not = |what: &str| {
                 Diagnostic::new(
@@ -74,29 +64,16 @@ pub fn build(
                     format!("`{}` {what}; no function was generated for it", path.path),
                 )
             };
+            let dots = |s: &str| !s.is_empty() && s.bytes().all(|b| b == b'.');
             if path.path.split('/').any(|s| s == "." || s == "..") {
                 diagnostics.push(why_not(
                     "has `.` or `..` segments, which would leave the path",
                 ));
                 continue;
             }
-            // `childFolders/{id}/.../contacts`: the docs' ellipsis for a part
-            // that repeats. It is no segment a URL can send.
-            if path
-                .path
-                .split('/')
-                .any(|s| s.len() > 2 && s.bytes().all(|b| b == b'.'))
-            {
-                diagnostics.push(why_not(
-                    "uses `...` for a repeated part of the path; write each path in full",
-                ));
-                continue;
-            }
-            // `/$value` is the raw content, not the JSON the function decodes.
-            if matches!(path.segments.last(), Some(Segment::Value)) {
-                diagnostics.push(why_not(
-                    "returns raw content, which the generated client does not support yet",
-                ));
+            // `childFolders/{id}/.../messages`: the page elides a depth, which no URL writes.
+            if path.path.split('/').any(dots) {
+                diagnostics.push(why_not("has a `...` segment, an elision that names no URL"));
                 continue;
             }
             let Some(steps) = edges(path) else {
@@ -159,6 +136,14 @@ pub fn build(
         .map(|t| format!("{}.{}", t.namespace, t.name).to_ascii_lowercase())
         .collect();
 
+    let stream_properties: HashSet<String> = ir
+        .types
+        .iter()
+        .flat_map(|t| &t.properties)
+        .filter(|p| p.ty.name == "Stream" && !p.ty.collection)
+        .map(|p| p.name.to_ascii_lowercase())
+        .collect();
+
     // Nodes in breadth-first order from the drafts (parents first).
     let mut tree = Tree::default();
     let mut order: Vec<(usize, Option<usize>)> = vec![(0, None)];
@@ -176,10 +161,11 @@ pub fn build(
             },
             other => other.clone(),
         };
+        let segment = content_segment(&edge, &stream_properties);
         let terminals = draft
             .requests
             .iter()
-            .map(|(method, candidates)| terminals::merge(ir, method, candidates))
+            .map(|(method, candidates)| terminals::merge(ir, method, candidates, segment))
             .collect();
         tree.nodes.push(Node {
             parent,
@@ -225,6 +211,18 @@ pub fn build(
     names::name_types(&mut tree, table);
     let _ = sources;
     tree
+}
+
+/// Whether a segment leads to raw content: `$value`, or a name some type
+/// declares as an `Edm.Stream` property (`content`, `logo`).
+fn content_segment(edge: &Edge, stream_properties: &HashSet<String>) -> ContentSegment {
+    match edge {
+        Edge::Value => ContentSegment::Value,
+        Edge::Nav { text } if stream_properties.contains(&text.to_ascii_lowercase()) => {
+            ContentSegment::StreamProperty
+        }
+        _ => ContentSegment::No,
+    }
 }
 
 /// Joins what a second documented path says about an edge already known.
@@ -349,7 +347,7 @@ fn areas(tree: &mut Tree, ir: &Ir) {
 #[derive(Clone, PartialEq, Eq, Hash)]
 struct Signature {
     children: Vec<(String, Edge, Child)>,
-    requests: Vec<(String, String, usize, Vec<usize>)>,
+    requests: Vec<(String, String, usize, Vec<usize>, bool, bool)>,
 }
 
 #[derive(Clone, PartialEq, Eq, Hash)]
@@ -382,7 +380,16 @@ fn share(tree: &mut Tree) {
             requests: node
                 .terminals
                 .iter()
-                .map(|t| (t.method.clone(), t.verb.clone(), t.op, t.merged.clone()))
+                .map(|t| {
+                    (
+                        t.method.clone(),
+                        t.verb.clone(),
+                        t.op,
+                        t.merged.clone(),
+                        t.raw_body,
+                        t.raw_response,
+                    )
+                })
                 .collect(),
         };
         let ty = *by_signature.entry(signature).or_insert_with(|| {

@@ -17,7 +17,9 @@
 //!
 //! Requests documented on a node are its verbs: `list` or `get` (GET, by
 //! whether a collection comes back), `create` (POST), `update` (PATCH),
-//! `replace` (PUT), `delete` (DELETE). Names come from the segments alone, so
+//! `replace` (PUT), `delete` (DELETE). A request for raw content keeps its
+//! verb: `content().get()` answers `runtime::Content` (a download),
+//! `content().replace(body)` sends a `runtime::RawBody`. Names come from the segments alone, so
 //! they are unique per node by construction and do not change when another
 //! page is added. Nodes whose subtrees are the same (the `/me/…` and
 //! `/users/{id}/…` one page documents both) share one builder type, and only
@@ -176,8 +178,16 @@ pub struct Terminal {
     pub merged: Vec<usize>,
     /// What the request sends: the operation's, or the base type of the merged ones'.
     pub body: Option<RequestBody>,
-    /// What it answers: the operation's, or the base type of the merged ones'.
+    /// What it answers: the operation's, or the base type of the merged ones'
+    /// (without a type when the answer is raw content).
     pub response: Option<Response>,
+    /// Whether it sends raw content (`runtime::RawBody`) rather than JSON:
+    /// a PUT of a file's `content`, of a photo's `$value`. `body` is `None`.
+    pub raw_body: bool,
+    /// Whether it answers raw content (`runtime::Content`, read as a
+    /// `runtime::Download`): a GET of `$value` or of a stream property, a
+    /// GET documented to redirect to a download, anything typed `Edm.Stream`.
+    pub raw_response: bool,
     /// The documented request line.
     pub source: Span,
 }

@@ -23,16 +23,54 @@ pub(super) struct Candidate {
     pub with_query: bool,
 }
 
-/// Whether the operation answers raw content, which the client does not decode yet.
-pub(super) fn raw_response(op: &Operation) -> bool {
-    op.response
-        .as_ref()
+/// What a node's segment says about raw content.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum ContentSegment {
+    /// Neither of the below.
+    No,
+    /// `$value`: the raw value of what the path names (a photo, an
+    /// attachment, a message's MIME).
+    Value,
+    /// A navigation named after a `Stream` property (`content` of a
+    /// driveItem, `logo` of an application).
+    StreamProperty,
+}
+
+/// Whether the operation documents its answer as a stream (`Edm.Stream`).
+fn streams(response: Option<&Response>) -> bool {
+    response
         .and_then(|r| r.ty.as_ref())
         .is_some_and(|t| t.name == "Stream")
 }
 
-/// The request the candidates make one of.
-pub(super) fn merge(ir: &Ir, method: &str, candidates: &[Candidate]) -> Terminal {
+/// Which requests on a segment carry raw content: `(body, response)`.
+///
+/// The answer is raw when the page types it as a stream, when it is a GET
+/// of `$value` or of a stream property, or when it is a GET documented to
+/// answer with a redirect (`302 Found` to a pre-authenticated URL: a file,
+/// a report's CSV). The body is raw for a PUT of either kind of content
+/// segment, and for any write to `$value` (a photo is PATCHed too); a PATCH
+/// of a stream property is JSON (OneNote's page commands).
+fn raw(method: &str, segment: ContentSegment, response: Option<&Response>) -> (bool, bool) {
+    let get = method == "GET";
+    let redirects = response.is_some_and(|r| (300..400).contains(&r.status));
+    let raw_response =
+        streams(response) || (get && segment != ContentSegment::No) || (get && redirects);
+    let raw_body = match segment {
+        ContentSegment::No => false,
+        ContentSegment::Value => matches!(method, "PUT" | "PATCH" | "POST"),
+        ContentSegment::StreamProperty => method == "PUT",
+    };
+    (raw_body, raw_response)
+}
+
+/// The request the candidates make one of, on a segment that is `segment`.
+pub(super) fn merge(
+    ir: &Ir,
+    method: &str,
+    candidates: &[Candidate],
+    segment: ContentSegment,
+) -> Terminal {
     let plain: Vec<&Candidate> = candidates.iter().filter(|c| !c.with_query).collect();
     let chosen: Vec<&Candidate> = if plain.is_empty() {
         candidates.iter().collect()
@@ -64,8 +102,17 @@ pub(super) fn merge(ir: &Ir, method: &str, candidates: &[Candidate]) -> Terminal
             .map(|c| &ir.operations[c.op])
             .collect()
     };
-    let response = merged_response(ir, &deciding);
-    let body = merged_body(ir, &deciding);
+    let mut response = merged_response(ir, &deciding);
+    let mut body = merged_body(ir, &deciding);
+    let (raw_body, raw_response) = raw(method, segment, response.as_ref());
+    // Raw content has no JSON type: what the page names (the resource the
+    // content belongs to, `Edm.Stream`) is not what goes over the wire.
+    if raw_body {
+        body = None;
+    }
+    if raw_response && let Some(r) = &mut response {
+        r.ty = None;
+    }
     Terminal {
         method: method.to_owned(),
         verb: String::new(),
@@ -73,6 +120,8 @@ pub(super) fn merge(ir: &Ir, method: &str, candidates: &[Candidate]) -> Terminal
         merged: ops[1..].to_vec(),
         body,
         response,
+        raw_body,
+        raw_response,
         source: op.paths[first.path].source.clone(),
     }
 }
@@ -169,4 +218,53 @@ fn ancestors(ir: &Ir, name: &str) -> Vec<String> {
         current = ir.type_named(base);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answer(status: u16, ty: Option<&str>) -> Option<Response> {
+        Some(Response {
+            status,
+            ty: ty.map(|name| TypeRef {
+                name: name.to_owned(),
+                collection: false,
+            }),
+        })
+    }
+
+    #[test]
+    fn raw_content_by_segment_method_and_answer() {
+        use ContentSegment::{No, StreamProperty, Value};
+        let profile = answer(200, Some("profilePhoto"));
+        // `$value`: downloads, and every write sends raw content; DELETE is plain.
+        assert_eq!(raw("GET", Value, profile.as_ref()), (false, true));
+        assert_eq!(raw("PUT", Value, answer(200, None).as_ref()), (true, false));
+        assert_eq!(raw("PATCH", Value, None), (true, false));
+        assert_eq!(
+            raw("DELETE", Value, answer(204, None).as_ref()),
+            (false, false)
+        );
+        // A stream property: GET and PUT are raw, a PATCH (OneNote's commands) is JSON.
+        let item = answer(201, Some("driveItem"));
+        assert_eq!(raw("PUT", StreamProperty, item.as_ref()), (true, false));
+        assert_eq!(raw("GET", StreamProperty, None), (false, true));
+        assert_eq!(
+            raw("PATCH", StreamProperty, answer(204, None).as_ref()),
+            (false, false)
+        );
+        // Elsewhere: a stream answer, or a GET that redirects (a report's CSV).
+        let stream = answer(200, Some("Stream"));
+        assert_eq!(raw("POST", No, stream.as_ref()), (false, true));
+        assert_eq!(
+            raw("GET", No, answer(302, Some("report")).as_ref()),
+            (false, true)
+        );
+        assert_eq!(
+            raw("GET", No, answer(200, Some("report")).as_ref()),
+            (false, false)
+        );
+        assert_eq!(raw("POST", No, answer(302, None).as_ref()), (false, false));
+    }
 }
