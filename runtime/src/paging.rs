@@ -1,6 +1,6 @@
 //! Following a collection across pages: `@odata.nextLink` until there is none.
 
-use futures_util::stream::{self, Stream, StreamExt, TryStreamExt};
+use futures_util::stream::{self, BoxStream, StreamExt, TryStreamExt};
 use serde::de::DeserializeOwned;
 
 use super::collection::Collection;
@@ -14,8 +14,9 @@ impl<T: DeserializeOwned + Send + 'static> Request<Collection<T>> {
     /// `@odata.deltaLink` to ask for later changes with.
     ///
     /// The stream ends after the first error, and with an error if a page
-    /// links to itself.
-    pub fn pages(self) -> impl Stream<Item = Result<Collection<T>, Error>> + Send {
+    /// links to itself. It is boxed, so it is `Unpin`: `while let Some(page)
+    /// = pages.next().await` needs no pinning.
+    pub fn pages(self) -> BoxStream<'static, Result<Collection<T>, Error>> {
         let next = self.link_template();
         stream::try_unfold((Some(self), None::<String>), move |(request, previous)| {
             let next = next.clone();
@@ -36,13 +37,15 @@ impl<T: DeserializeOwned + Send + 'static> Request<Collection<T>> {
                 Ok(Some((page, following)))
             }
         })
+        .boxed()
     }
 
     /// Every item of every page, in order (see [`pages`](Self::pages)).
-    pub fn items(self) -> impl Stream<Item = Result<T, Error>> + Send {
+    pub fn items(self) -> BoxStream<'static, Result<T, Error>> {
         self.pages()
             .map_ok(|page| stream::iter(page.value.into_iter().map(Ok)))
             .try_flatten()
+            .boxed()
     }
 
     /// Every item of every page, collected.
@@ -61,7 +64,7 @@ impl<T: DeserializeOwned + Send + 'static> Request<Collection<T>> {
     ///
     /// The first error of any page, as [`Request::send`].
     pub async fn all_with_delta_link(self) -> Result<(Vec<T>, Option<String>), Error> {
-        let mut pages = std::pin::pin!(self.pages());
+        let mut pages = self.pages();
         let mut items = Vec::new();
         let mut delta_link = None;
         while let Some(page) = pages.next().await {

@@ -137,6 +137,7 @@ async fn run(settings: &Settings) -> Result<(), Box<dyn std::error::Error>> {
         .by_id(&settings.item_id)
         .content()
         .get()
+        .download()
         .await?;
     let written = download.write_to(&settings.download_to).await?;
     println!(

@@ -22,12 +22,20 @@ fn the_walkthrough_runs_against_the_mock_and_a_fake_authority() {
     let routes = docgen::mock::Routes::from_ir(&read.ir, &read.sources);
     let (graph, files) = runtime.block_on(async {
         (
-            tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind"),
-            tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind"),
+            tokio::net::TcpListener::bind("127.0.0.1:0")
+                .await
+                .expect("bind"),
+            tokio::net::TcpListener::bind("127.0.0.1:0")
+                .await
+                .expect("bind"),
         )
     });
     let graph_url = format!("http://{}/v1.0", graph.local_addr().expect("address"));
-    runtime.spawn(docgen::mock::serve_with_files(Arc::new(routes), graph, files));
+    runtime.spawn(docgen::mock::serve_with_files(
+        Arc::new(routes),
+        graph,
+        files,
+    ));
 
     let authority = runtime.block_on(async {
         let authority = MockServer::start().await;
@@ -76,7 +84,11 @@ fn the_walkthrough_runs_against_the_mock_and_a_fake_authority() {
 
     // Three documented users, two per page: every one exactly once.
     for name in ["Ana Souza", "Bo Lindqvist", "Chidi Okafor"] {
-        assert_eq!(stdout.matches(&format!("user {name} <")).count(), 1, "{stdout}");
+        assert_eq!(
+            stdout.matches(&format!("user {name} <")).count(),
+            1,
+            "{stdout}"
+        );
     }
     assert!(
         stdout.contains("message \"Quarterly report\" from bo@contoso.com"),
@@ -106,7 +118,10 @@ fn the_walkthrough_runs_against_the_mock_and_a_fake_authority() {
         stdout.contains(&format!("(50000000 bytes, SHA-256 {hex})")),
         "{stdout}"
     );
-    assert!(stdout.contains("uploaded 50000000 of 50000000 bytes"), "{stdout}");
+    assert!(
+        stdout.contains("uploaded 50000000 of 50000000 bytes"),
+        "{stdout}"
+    );
     assert!(stdout.trim_end().ends_with("mail sent"), "{stdout}");
 
     // One sign-in for the whole run (the token is cached).

@@ -372,8 +372,15 @@ fn request_method(
             .iter()
             .filter_map(|&o| ir.operations[o].response.as_ref().map(|r| r.status))
             .map(|s| success_status(term, s))
-            .filter(|s| *s != success_status(term, r.status))
             .collect();
+        // A PUT creates or replaces: the service answers 201 for a new
+        // resource and 200 or 204 for an existing one (RFC 9110, 9.3.4),
+        // whichever of them the page shows.
+        let documented = success_status(term, r.status);
+        if term.method.eq_ignore_ascii_case("PUT") && matches!(documented, 200 | 201 | 204) {
+            others.extend([200, 201, 204]);
+        }
+        others.retain(|s| *s != documented);
         others.sort_unstable();
         others.dedup();
         if others.is_empty() {

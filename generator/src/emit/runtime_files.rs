@@ -55,6 +55,10 @@ const SOURCES: &[(&str, &str)] = &[
     ),
     ("token.rs", include_str!("../../../runtime/src/token.rs")),
     (
+        "token_cache.rs",
+        include_str!("../../../runtime/src/token_cache.rs"),
+    ),
+    (
         "upload_error.rs",
         include_str!("../../../runtime/src/upload_error.rs"),
     ),
@@ -73,10 +77,6 @@ const SOURCES: &[(&str, &str)] = &[
     (
         "upload_task.rs",
         include_str!("../../../runtime/src/upload_task.rs"),
-    ),
-    (
-        "token_cache.rs",
-        include_str!("../../../runtime/src/token_cache.rs"),
     ),
     (
         "www_authenticate.rs",
