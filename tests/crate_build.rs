@@ -133,6 +133,10 @@ fn path_parameters_are_encoded() {{
         manifest.contains("device-code = [\"dep:oauth2\"]"),
         "{manifest}"
     );
+    assert!(
+        manifest.contains("client-credentials = [\"dep:oauth2\"]"),
+        "{manifest}"
+    );
     let mut clippy = cargo();
     clippy.args([
         "clippy",

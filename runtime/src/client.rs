@@ -105,8 +105,9 @@ impl fmt::Debug for Client {
 ///
 /// Signing in takes one of [`bearer_token`](Self::bearer_token),
 /// [`token_provider`](Self::token_provider), `credential` (feature
-/// `azure-identity`) or `device_code` (feature `device-code`); the last one set wins. The token is only ever
-/// sent to the base URL's scheme, host and port.
+/// `azure-identity`), `device_code` (feature `device-code`) or
+/// `client_credentials` (feature `client-credentials`); the last one set
+/// wins. The token is only ever sent to the base URL's scheme, host and port.
 #[must_use = "a ClientBuilder does nothing until build() is called"]
 pub struct ClientBuilder {
     base_url: String,
@@ -190,8 +191,24 @@ impl ClientBuilder {
         self
     }
 
-    /// The scopes that `credential` (feature `azure-identity`) and
-    /// `device_code` (feature `device-code`) ask for, instead of the base URL's
+    /// Signs the app in as itself with a client secret (the client
+    /// credentials grant), asking for [`scopes`](Self::scopes) (by default
+    /// the `/.default` scope of the base URL's host), at the authority of
+    /// the base URL's cloud unless the flow sets one. Its requests go
+    /// through this client's HTTP client. See
+    /// [`ClientCredentials`](super::ClientCredentials).
+    #[cfg(feature = "client-credentials")]
+    pub fn client_credentials(
+        mut self,
+        flow: super::client_credentials::ClientCredentials,
+    ) -> Self {
+        self.auth = Auth::ClientCredentials(Box::new(flow));
+        self
+    }
+
+    /// The scopes that `credential` (feature `azure-identity`),
+    /// `device_code` (feature `device-code`) and `client_credentials`
+    /// (feature `client-credentials`) ask for, instead of the base URL's
     /// `/.default` (see [`graph_scope`](super::graph_scope)), e.g.
     /// `["User.Read", "Mail.Read"]` for a device code sign-in that asks the
     /// user to consent to just those. Other ways of signing in ignore them.
@@ -257,7 +274,8 @@ impl ClientBuilder {
     ///
     /// [`Error::InvalidRequest`] for an invalid base URL or user agent, for
     /// a connect timeout combined with [`http_client`](Self::http_client), or
-    /// for empty [`scopes`](Self::scopes) or invalid device code settings;
+    /// for empty [`scopes`](Self::scopes) or invalid device code or client
+    /// credentials settings;
     /// [`Error::Transport`] if the HTTP client cannot be set up (for
     /// instance, no usable TLS roots).
     pub fn build(self) -> Result<Client, Error> {
@@ -315,9 +333,9 @@ impl fmt::Debug for ClientBuilder {
     }
 }
 
-/// How a builder was told to authenticate. Credentials and device code
-/// sign-ins need the scopes, which follow from the base URL, so they become
-/// a token provider only in [`ClientBuilder::build`].
+/// How a builder was told to authenticate. Credentials, device code and
+/// client credentials sign-ins need the scopes, which follow from the base
+/// URL, so they become a token provider only in [`ClientBuilder::build`].
 enum Auth {
     None,
     Provider(Arc<dyn TokenProvider>),
@@ -325,6 +343,8 @@ enum Auth {
     Credential(Arc<dyn azure_core::credentials::TokenCredential>),
     #[cfg(feature = "device-code")]
     DeviceCode(Box<super::device_code::DeviceCodeFlow>),
+    #[cfg(feature = "client-credentials")]
+    ClientCredentials(Box<super::client_credentials::ClientCredentials>),
 }
 
 impl Auth {
@@ -336,7 +356,11 @@ impl Auth {
     ) -> Result<Option<Arc<dyn TokenProvider>>, Error> {
         // Unused without the features that need scopes.
         let _ = (origin, http, &scopes);
-        #[cfg(any(feature = "azure-identity", feature = "device-code"))]
+        #[cfg(any(
+            feature = "azure-identity",
+            feature = "device-code",
+            feature = "client-credentials"
+        ))]
         let scopes = || -> Result<Vec<String>, Error> {
             match scopes {
                 None => Ok(vec![super::cloud::scope_for(origin)]),
@@ -355,6 +379,12 @@ impl Auth {
             )),
             #[cfg(feature = "device-code")]
             Auth::DeviceCode(flow) => Some(Arc::new(flow.provider_for(
+                origin,
+                http.clone(),
+                scopes()?,
+            )?)),
+            #[cfg(feature = "client-credentials")]
+            Auth::ClientCredentials(flow) => Some(Arc::new(flow.provider_for(
                 origin,
                 http.clone(),
                 scopes()?,

@@ -11,8 +11,11 @@ use url::{Origin, Url};
 use super::error::Error;
 
 /// The authority of the global cloud, and of any host this file does not know.
-// Only device code sign-ins choose an authority themselves.
-#[cfg_attr(not(feature = "device-code"), allow(dead_code))]
+// Only the sign-ins on the oauth2 crate choose an authority themselves.
+#[cfg_attr(
+    not(any(feature = "device-code", feature = "client-credentials")),
+    allow(dead_code)
+)]
 pub(super) const GLOBAL_AUTHORITY: &str = "https://login.microsoftonline.com";
 
 /// The scope that asks for every permission the app was granted on the
@@ -45,7 +48,10 @@ pub(super) fn scope_for(origin: &Origin) -> String {
 /// The authority host that signs users in for the Graph host of `origin`:
 /// the US Government clouds (L4 and DoD) and the China cloud (operated by
 /// 21Vianet) have their own; everything else uses the global one.
-#[cfg_attr(not(feature = "device-code"), allow(dead_code))]
+#[cfg_attr(
+    not(any(feature = "device-code", feature = "client-credentials")),
+    allow(dead_code)
+)]
 pub(super) fn authority_for(origin: &Origin) -> &'static str {
     let Origin::Tuple(_, host, _) = origin else {
         return GLOBAL_AUTHORITY;

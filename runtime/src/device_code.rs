@@ -4,32 +4,30 @@
 //! the authority until the user has signed in.
 //!
 //! The protocol is the `oauth2` crate's; its HTTP calls go through the
-//! client's own reqwest client ([`AsyncHttpClient`] below), so there is one
-//! HTTP stack, one proxy setting and one TLS configuration. Tokens are
+//! client's own reqwest client (see `oauth_http.rs`), so there is one HTTP
+//! stack, one proxy setting and one TLS configuration. Tokens are
 //! cached by a [`TokenCache`]; when one runs out, the refresh token gets the
 //! next one silently, and the user is prompted again only when the
 //! authority no longer accepts it.
 
 use std::borrow::Cow;
-use std::error::Error as StdError;
 use std::fmt;
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use oauth2::basic::{BasicClient, BasicErrorResponse, BasicErrorResponseType, BasicTokenResponse};
 use oauth2::{
-    AsyncHttpClient, AuthType, ClientId, DeviceAuthorizationResponse, DeviceAuthorizationUrl,
+    AuthType, ClientId, DeviceAuthorizationResponse, DeviceAuthorizationUrl,
     DeviceCodeErrorResponse, DeviceCodeErrorResponseType, EndpointNotSet, EndpointSet,
-    ErrorResponse, ExtraDeviceAuthorizationFields, HttpRequest, HttpResponse, RefreshToken,
-    RequestTokenError, Scope, TokenResponse, TokenUrl,
+    ExtraDeviceAuthorizationFields, RefreshToken, RequestTokenError, Scope, TokenResponse,
+    TokenUrl,
 };
 use serde::{Deserialize, Serialize};
-use url::{Origin, Url};
+use url::Origin;
 
 use super::cloud;
 use super::error::{Error, SignInError};
+use super::oauth_http::{ASSUMED_LIFETIME, Http, endpoints, refused, request_error};
 use super::token::{TokenFuture, TokenProvider};
 use super::token_cache::{ExpiringToken, FetchFuture, FetchToken, TokenCache};
 
@@ -40,18 +38,12 @@ use super::token_cache::{ExpiringToken, FetchFuture, FetchToken, TokenCache};
 /// only that organization's users.
 pub const DEFAULT_TENANT: &str = "organizations";
 
-/// Longest wait for one answer of the authority.
-const HTTP_TIMEOUT: Duration = Duration::from_secs(60);
-/// Longest answer read from the authority; real ones are a few kilobytes.
-const MAX_ANSWER_BYTES: usize = 1 << 20;
 /// Shortest wait between polls, whatever `interval` the authority sends:
 /// an `interval` of 0 must not turn polling into a busy loop.
 const MIN_POLL_INTERVAL: Duration = Duration::from_secs(1);
 /// Longest time a user is given to enter a code, whatever `expires_in` the
 /// authority sends (Microsoft Entra ID gives 15 minutes).
 const MAX_SIGN_IN_TIME: Duration = Duration::from_secs(30 * 60);
-/// The lifetime assumed for a token whose response has no `expires_in`.
-const ASSUMED_LIFETIME: Duration = Duration::from_secs(10 * 60);
 
 type PromptFn = Arc<dyn Fn(&DeviceCodePrompt) + Send + Sync>;
 
@@ -178,14 +170,6 @@ impl DeviceCodeFlow {
         if self.client_id.trim().is_empty() {
             return Err(invalid("the client id is empty".into()));
         }
-        if self.tenant.is_empty()
-            || !self
-                .tenant
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_'))
-        {
-            return Err(invalid(format!("invalid tenant {:?}", self.tenant)));
-        }
         scopes.retain(|scope| !scope.trim().is_empty());
         if scopes.is_empty() {
             return Err(invalid("no scope to ask for".into()));
@@ -193,20 +177,11 @@ impl DeviceCodeFlow {
         if !scopes.iter().any(|scope| scope == "offline_access") {
             scopes.push("offline_access".to_owned());
         }
-        let base = Url::parse(authority)
-            .map_err(|err| invalid(format!("invalid authority host {authority:?}: {err}")))?;
-        if !matches!(base.scheme(), "http" | "https") || base.query().is_some() {
-            return Err(invalid(format!(
-                "invalid authority host {authority:?}: it must be an http or https URL without query"
-            )));
-        }
-        let endpoint = |last: &str| {
-            let prefix = base.as_str().trim_end_matches('/');
-            format!("{prefix}/{}/oauth2/v2.0/{last}", self.tenant)
-        };
-        let token_url = TokenUrl::new(endpoint("token"))
-            .map_err(|err| invalid(format!("invalid token URL: {err}")))?;
-        let device_url = DeviceAuthorizationUrl::new(endpoint("devicecode"))
+        let [token_url, device_url] =
+            endpoints(authority, &self.tenant, ["token", "devicecode"]).map_err(invalid)?;
+        let token_url =
+            TokenUrl::new(token_url).map_err(|err| invalid(format!("invalid token URL: {err}")))?;
+        let device_url = DeviceAuthorizationUrl::new(device_url)
             .map_err(|err| invalid(format!("invalid device code URL: {err}")))?;
         // A public client: the client id goes in the form body, with no secret.
         let oauth = BasicClient::new(ClientId::new(self.client_id.clone()))
@@ -459,13 +434,6 @@ fn must_sign_in_again(answer: &BasicErrorResponse) -> bool {
     }
 }
 
-fn refused(answer: BasicErrorResponse) -> Error {
-    Error::SignIn(SignInError::Refused {
-        code: answer.error().to_string(),
-        description: answer.error_description().cloned(),
-    })
-}
-
 fn device_code_refused(answer: DeviceCodeErrorResponse) -> Error {
     let description = answer.error_description().cloned();
     Error::SignIn(match answer.error() {
@@ -478,37 +446,6 @@ fn device_code_refused(answer: DeviceCodeErrorResponse) -> Error {
     })
 }
 
-/// An oauth2 failure as our error: the authority's refusals through
-/// `refused`, everything else as [`Error::Token`]. A response body is never
-/// quoted, as a success response that failed to parse holds a token.
-fn request_error<T: ErrorResponse + 'static>(
-    err: RequestTokenError<HttpError, T>,
-    refused: impl FnOnce(T) -> Error,
-) -> Error {
-    match err {
-        RequestTokenError::ServerResponse(answer) => refused(answer),
-        RequestTokenError::Request(err) => Error::Token(with_sources(&err)),
-        RequestTokenError::Parse(err, _body) => Error::Token(format!(
-            "the authority's answer could not be read: {}",
-            with_sources(&err)
-        )),
-        RequestTokenError::Other(message) => Error::Token(message),
-    }
-}
-
-/// An error and its causes on one line: "could not reach the authority:
-/// error sending request for url (…): connection refused".
-fn with_sources(err: &dyn StdError) -> String {
-    let mut text = err.to_string();
-    let mut source = err.source();
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
-}
-
 /// Microsoft Entra ID's device authorization response also has `message`.
 #[derive(Clone, Debug, Deserialize, Serialize)]
 struct EntraFields {
@@ -517,64 +454,6 @@ struct EntraFields {
 }
 
 impl ExtraDeviceAuthorizationFields for EntraFields {}
-
-/// oauth2's HTTP calls, sent with the client's reqwest client.
-struct Http(reqwest::Client);
-
-/// Why an HTTP call to the authority gave no answer.
-#[derive(Debug, thiserror::Error)]
-enum HttpError {
-    #[error("invalid request to the authority")]
-    Build(#[source] reqwest::Error),
-    #[error("could not reach the authority")]
-    Transport(#[source] reqwest::Error),
-    #[error("the authority's answer is longer than {MAX_ANSWER_BYTES} bytes")]
-    TooLarge,
-    #[error("the authority's answer could not be read")]
-    Response(#[source] oauth2::http::Error),
-}
-
-type HttpFuture<'c> = Pin<Box<dyn Future<Output = Result<HttpResponse, HttpError>> + Send + 'c>>;
-
-impl<'c> AsyncHttpClient<'c> for Http {
-    type Error = HttpError;
-    type Future = HttpFuture<'c>;
-
-    fn call(&'c self, request: HttpRequest) -> Self::Future {
-        Box::pin(async move {
-            let mut request = reqwest::Request::try_from(request).map_err(HttpError::Build)?;
-            *request.timeout_mut() = Some(HTTP_TIMEOUT);
-            let mut response = self
-                .0
-                .execute(request)
-                .await
-                .map_err(HttpError::Transport)?;
-            let mut answer = oauth2::http::Response::builder().status(response.status());
-            if let Some(headers) = answer.headers_mut() {
-                headers.extend(
-                    response
-                        .headers()
-                        .iter()
-                        .map(|(name, value)| (name.clone(), value.clone())),
-                );
-            }
-            if response
-                .content_length()
-                .is_some_and(|n| n > MAX_ANSWER_BYTES as u64)
-            {
-                return Err(HttpError::TooLarge);
-            }
-            let mut body = Vec::new();
-            while let Some(chunk) = response.chunk().await.map_err(HttpError::Transport)? {
-                if body.len() + chunk.len() > MAX_ANSWER_BYTES {
-                    return Err(HttpError::TooLarge);
-                }
-                body.extend_from_slice(&chunk);
-            }
-            answer.body(body).map_err(HttpError::Response)
-        })
-    }
-}
 
 #[cfg(test)]
 mod tests {

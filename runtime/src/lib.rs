@@ -22,8 +22,10 @@
 //!
 //! Signing in: a fixed token ([`StaticToken`], [`ClientBuilder::bearer_token`]),
 //! any [`TokenProvider`] (cache one with [`TokenCache`]), an azure_identity
-//! credential (feature `azure-identity`, `ClientBuilder::credential`), or
-//! the device code flow (feature `device-code`, `ClientBuilder::device_code`).
+//! credential (feature `azure-identity`, `ClientBuilder::credential`), the
+//! device code flow (feature `device-code`, `ClientBuilder::device_code`), or
+//! the client credentials grant with a client secret (feature
+//! `client-credentials`, `ClientBuilder::client_credentials`).
 //! The token is sent only to the base URL's scheme, host and port.
 //!
 //! HTTPS uses rustls with the *ring* provider, which builds with nothing but
@@ -40,6 +42,8 @@
 mod azure_credential;
 mod bearer;
 mod client;
+#[cfg(feature = "client-credentials")]
+mod client_credentials;
 mod cloud;
 mod collection;
 mod content;
@@ -49,6 +53,8 @@ mod duration;
 mod error;
 mod node;
 mod numbers;
+#[cfg(any(feature = "device-code", feature = "client-credentials"))]
+mod oauth_http;
 mod paging;
 mod path;
 mod polymorphic;
@@ -68,6 +74,8 @@ mod www_authenticate;
 #[cfg(feature = "azure-identity")]
 pub use self::azure_credential::AzureCredential;
 pub use self::client::{Client, ClientBuilder};
+#[cfg(feature = "client-credentials")]
+pub use self::client_credentials::{ClientCredentials, ClientCredentialsProvider};
 pub use self::cloud::graph_scope;
 pub use self::collection::Collection;
 pub use self::content::{Content, Download};

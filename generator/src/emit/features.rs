@@ -139,5 +139,9 @@ mod tests {
             whole.contains("\ndevice-code = [\"dep:oauth2\"]\n"),
             "{whole}"
         );
+        assert!(
+            whole.contains("\nclient-credentials = [\"dep:oauth2\"]\n"),
+            "{whole}"
+        );
     }
 }

@@ -162,7 +162,8 @@ fn areas(ir: &Ir) -> Vec<Area> {
         by_name.entry(o.area.as_str()).or_default().1.push(i);
     }
     // An area's feature is its ident in kebab case, so the runtime's
-    // features (`device-code`) are reserved as idents (`device_code`).
+    // features (`device-code`, `client-credentials`) are reserved as idents
+    // (`device_code`, `client_credentials`).
     let runtime_features: Vec<String> = runtime_files::feature_names()
         .iter()
         .map(|name| name.replace('-', "_"))

@@ -10,6 +10,10 @@ const SOURCES: &[(&str, &str)] = &[
     ),
     ("bearer.rs", include_str!("../../../runtime/src/bearer.rs")),
     ("client.rs", include_str!("../../../runtime/src/client.rs")),
+    (
+        "client_credentials.rs",
+        include_str!("../../../runtime/src/client_credentials.rs"),
+    ),
     ("cloud.rs", include_str!("../../../runtime/src/cloud.rs")),
     (
         "collection.rs",
@@ -33,6 +37,10 @@ const SOURCES: &[(&str, &str)] = &[
     (
         "numbers.rs",
         include_str!("../../../runtime/src/numbers.rs"),
+    ),
+    (
+        "oauth_http.rs",
+        include_str!("../../../runtime/src/oauth_http.rs"),
     ),
     ("paging.rs", include_str!("../../../runtime/src/paging.rs")),
     ("path.rs", include_str!("../../../runtime/src/path.rs")),
@@ -177,8 +185,12 @@ mod tests {
         let features = features();
         assert!(features.contains(r#"azure-identity = ["dep:azure_core"]"#));
         assert!(features.contains(r#"device-code = ["dep:oauth2"]"#));
+        assert!(features.contains(r#"client-credentials = ["dep:oauth2"]"#));
         assert!(!features.contains("[dev-dependencies]"));
-        assert_eq!(feature_names(), ["azure-identity", "device-code"]);
+        assert_eq!(
+            feature_names(),
+            ["azure-identity", "device-code", "client-credentials"]
+        );
         // An optional dependency is only reachable through a feature.
         for line in dependencies()
             .lines()
