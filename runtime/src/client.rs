@@ -262,7 +262,9 @@ impl ClientBuilder {
     /// A client that this builder makes follows at most 10 redirects and
     /// refuses one from `https` to `http`; reqwest itself drops the
     /// `Authorization` header on a redirect to another scheme, host or port.
-    /// A client given here keeps its own redirect policy.
+    /// Its sign-in requests (device code, client credentials) follow none,
+    /// so a secret in their body is never resent elsewhere. A client given
+    /// here keeps its own redirect policy, for sign-in requests too.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
         self
@@ -283,7 +285,7 @@ impl ClientBuilder {
         let user_agent = HeaderValue::from_str(&self.user_agent).map_err(|_| {
             Error::InvalidRequest(format!("invalid user agent {:?}", self.user_agent))
         })?;
-        let http = match self.http_client {
+        let (http, sign_in_http) = match self.http_client {
             Some(client) => {
                 if self.connect_timeout.is_some() {
                     return Err(Error::InvalidRequest(
@@ -292,18 +294,27 @@ impl ClientBuilder {
                             .to_owned(),
                     ));
                 }
-                client
+                (client.clone(), client)
             }
             None => {
                 install_crypto_provider();
-                let mut builder = reqwest::Client::builder().redirect(redirect_policy());
-                if let Some(timeout) = self.connect_timeout {
-                    builder = builder.connect_timeout(timeout);
-                }
-                builder.build().map_err(Error::Transport)?
+                let build = |policy: reqwest::redirect::Policy| {
+                    let mut builder = reqwest::Client::builder().redirect(policy);
+                    if let Some(timeout) = self.connect_timeout {
+                        builder = builder.connect_timeout(timeout);
+                    }
+                    builder.build().map_err(Error::Transport)
+                };
+                // Sign-in requests carry a client secret or a refresh token
+                // in their body, which a 307 or 308 redirect would resend to
+                // wherever it points: they follow no redirect at all.
+                (
+                    build(redirect_policy())?,
+                    build(reqwest::redirect::Policy::none())?,
+                )
             }
         };
-        let token = self.auth.bind(&base_origin, &http, self.scopes)?;
+        let token = self.auth.bind(&base_origin, &sign_in_http, self.scopes)?;
         Ok(Client {
             inner: Arc::new(Inner {
                 http,

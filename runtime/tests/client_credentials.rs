@@ -391,3 +391,36 @@ async fn without_an_authority_host_the_clients_cloud_decides() {
         other => panic!("expected a token error, got {other:?}"),
     }
 }
+
+#[tokio::test]
+async fn a_redirecting_authority_never_gets_the_secret_resent() {
+    // The authority answers 307 (which keeps method and body) to another
+    // server; following it would post the client secret there.
+    let elsewhere = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "token_type": "Bearer", "expires_in": 3600, "access_token": "stolen"
+        })))
+        .mount(&elsewhere)
+        .await;
+    let authority = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(TOKEN_PATH))
+        .respond_with(
+            ResponseTemplate::new(307)
+                .insert_header("location", format!("{}/steal", elsewhere.uri()).as_str()),
+        )
+        .mount(&authority)
+        .await;
+    let graph = graph_accepting(&["stolen"]).await;
+    let client = client(&graph, flow(&authority));
+    let err = get_me(&client).await.expect_err("no token from a redirect");
+    assert!(
+        matches!(err, Error::Token(_) | Error::SignIn(_)),
+        "unexpected {err:?}"
+    );
+    assert!(!format!("{err:?} {err}").contains(SECRET));
+    let resent = elsewhere.received_requests().await.unwrap_or_default();
+    assert!(resent.is_empty(), "the token request was resent elsewhere");
+    assert!(graph.received_requests().await.unwrap_or_default().is_empty());
+}
