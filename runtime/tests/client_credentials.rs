@@ -422,5 +422,11 @@ async fn a_redirecting_authority_never_gets_the_secret_resent() {
     assert!(!format!("{err:?} {err}").contains(SECRET));
     let resent = elsewhere.received_requests().await.unwrap_or_default();
     assert!(resent.is_empty(), "the token request was resent elsewhere");
-    assert!(graph.received_requests().await.unwrap_or_default().is_empty());
+    assert!(
+        graph
+            .received_requests()
+            .await
+            .unwrap_or_default()
+            .is_empty()
+    );
 }

@@ -17,13 +17,11 @@
 //! | `GRAPH_DOWNLOAD_TO` | where to write it (default `download.bin`) |
 //! | `GRAPH_UPLOAD_FROM` | the file to back up (required) |
 
-mod sdk;
-
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use futures_util::StreamExt;
-use sdk::{Client, models, runtime};
+use graph_app::{Client, models, runtime};
 
 /// What the app needs to run, from the environment.
 struct Settings {

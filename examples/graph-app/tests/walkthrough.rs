@@ -75,6 +75,8 @@ fn the_walkthrough_runs_against_the_mock_and_a_fake_authority() {
         .expect("the app runs");
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
+    // What the app printed, for whoever reads the test's output.
+    eprintln!("{stdout}");
     assert!(output.status.success(), "{stdout}\n{stderr}");
     assert!(
         !format!("{stdout}{stderr}").contains("walkthrough-secret")

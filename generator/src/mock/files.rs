@@ -255,12 +255,11 @@ impl FileHost {
         let done = sessions.remove(path);
         let hash = done.map(|s| s.hash.finalize()).unwrap_or_default();
         let hex: String = hash.iter().map(|b| format!("{b:02X}")).collect();
-        let name = path.rsplit('/').next().unwrap_or("upload");
+        // No `name`: the session's URL does not say what the file is called.
         json_response(
             StatusCode::CREATED,
             &json!({
                 "id": format!("MOCK{}", &hex[..16.min(hex.len())]),
-                "name": name,
                 "size": total,
                 "file": {"mimeType": "application/octet-stream", "hashes": {"sha256Hash": hex}},
             }),
