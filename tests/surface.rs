@@ -44,6 +44,21 @@ fn shape(method: &str, path: &str) -> String {
     out
 }
 
+/// The corpus read and emitted once for all tests of this file (they run in
+/// parallel threads of one process).
+fn corpus() -> &'static (docgen::Docs, docgen::emit::Emitted) {
+    static CORPUS: std::sync::OnceLock<(docgen::Docs, docgen::emit::Emitted)> =
+        std::sync::OnceLock::new();
+    CORPUS.get_or_init(|| {
+        let docs = docgen::read_docs(&[common::graph_docs()]).expect("the corpus is readable");
+        let emitted = docgen::Config::new()
+            .crate_name("graph")
+            .emit(&docs)
+            .expect("emits");
+        (docs, emitted)
+    })
+}
+
 #[test]
 fn every_chain_is_documented_and_every_documented_path_is_a_chain() {
     if common::skip_without(
@@ -52,11 +67,7 @@ fn every_chain_is_documented_and_every_documented_path_is_a_chain() {
     ) {
         return;
     }
-    let docs = docgen::read_docs(&[common::graph_docs()]).expect("the corpus is readable");
-    let emitted = docgen::Config::new()
-        .crate_name("graph")
-        .emit(&docs)
-        .expect("emits");
+    let (docs, emitted) = corpus();
     let chains: &[Chain] = &emitted.surface;
 
     // What the pages document, and what of it the SDK says it cannot generate.
@@ -164,11 +175,7 @@ fn raw_content_downloads_and_uploads_are_chains() {
     ) {
         return;
     }
-    let docs = docgen::read_docs(&[common::graph_docs()]).expect("the corpus is readable");
-    let emitted = docgen::Config::new()
-        .crate_name("graph")
-        .emit(&docs)
-        .expect("emits");
+    let (_, emitted) = corpus();
     let find = |call: &str| {
         emitted
             .surface

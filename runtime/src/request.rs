@@ -571,7 +571,10 @@ fn is_secret(name: &HeaderName) -> bool {
 }
 
 /// Reads a response body, refusing one longer than `limit` bytes.
-async fn read_body(mut response: reqwest::Response, limit: usize) -> Result<Vec<u8>, Error> {
+pub(super) async fn read_body(
+    mut response: reqwest::Response,
+    limit: usize,
+) -> Result<Vec<u8>, Error> {
     let status = response.status().as_u16();
     let too_large = || Error::ResponseTooLarge { status, limit };
     if response.content_length().is_some_and(|n| n > limit as u64) {

@@ -16,6 +16,7 @@ use url::Url;
 
 use super::client::Client;
 use super::error::{ApiError, Error};
+use super::request::read_body;
 use super::retry::{self, RetryPolicy};
 use super::upload_error::UploadError;
 use super::upload_ranges::{self, ByteRange};
@@ -235,7 +236,10 @@ impl<'c> Session<'c> {
         let headers = response.headers().clone();
         let body = match read_body(response, inner.max_response_bytes).await {
             Ok(body) => body,
-            Err(err @ Error::Transport(_)) => return Outcome::Transient(err, None),
+            // The URL is the session's secret: keep it out of the error.
+            Err(Error::Transport(err)) => {
+                return Outcome::Transient(Error::Transport(err.without_url()), None);
+            }
             Err(err) => return Outcome::Fatal(err),
         };
         if (200..=299).contains(&status) {
@@ -316,27 +320,6 @@ fn read_ranges(body: &[u8], total: u64) -> Result<Option<Vec<Range<u64>>>, Error
 
 pub(super) fn protocol(why: &str) -> Error {
     UploadError::Protocol(why.to_owned()).into()
-}
-
-/// Reads a response body, refusing one longer than `limit` bytes.
-async fn read_body(mut response: reqwest::Response, limit: usize) -> Result<Vec<u8>, Error> {
-    let status = response.status().as_u16();
-    let too_large = || Error::ResponseTooLarge { status, limit };
-    if response.content_length().is_some_and(|n| n > limit as u64) {
-        return Err(too_large());
-    }
-    let mut bytes = Vec::new();
-    while let Some(chunk) = response
-        .chunk()
-        .await
-        .map_err(|err| Error::Transport(err.without_url()))?
-    {
-        if bytes.len() + chunk.len() > limit {
-            return Err(too_large());
-        }
-        bytes.extend_from_slice(&chunk);
-    }
-    Ok(bytes)
 }
 
 #[cfg(test)]
