@@ -255,6 +255,8 @@ fn harness(cases: &[ReplayCase]) -> String {
             |a| format!("&case.args[{a}]"),
             if raw_body { "body" } else { "&body" },
         );
+        // Documented headers go through the runtime's typed helpers.
+        let call = format!("{call}{}", case.header_calls.concat());
         // One small function per exchange: a single async fn over every
         // exchange would be one enormous state machine for rustc.
         arms.push_str(&format!(

@@ -61,6 +61,10 @@ impl<'a> RootCertificateUserStatuses<'a> {
     /// Succeeds with status 200; any other status is an error.
     /// Returns a collection of [`DeviceConfigurationUserStatus`](models::DeviceConfigurationUserStatus).
     ///
+    /// Request headers the page documents (set them on the returned request):
+    ///
+    /// - `Prefer` (`odata.maxpagesize=2`): [`prefer_max_page_size`](runtime::Request::prefer_max_page_size). odata.maxpagesize={n}. Optional. At most n records per page; the rest are on the pages that @odata.nextLink names.
+    ///
     /// Permissions:
     ///
     /// - Delegated (work or school account): DeviceManagementConfiguration.Read.All, DeviceManagementConfiguration.ReadWrite.All

@@ -60,6 +60,7 @@ mod path;
 mod polymorphic;
 mod raw_body;
 mod request;
+mod request_headers;
 mod retry;
 mod serde_helpers;
 mod token;

@@ -126,6 +126,27 @@ impl<T> Request<T> {
         self
     }
 
+    /// The same request, answered by nothing: any body is ignored and `204
+    /// No Content` is accepted besides the documented status. For writes
+    /// sent with [`prefer_return_minimal`](Self::prefer_return_minimal),
+    /// which the service answers with 204.
+    pub fn ignore_response(self) -> Request<()> {
+        let mut also_status = self.also_status;
+        also_status.push(204);
+        Request {
+            client: self.client,
+            method: self.method,
+            target: self.target,
+            query: self.query,
+            headers: self.headers,
+            body: self.body,
+            expected_status: self.expected_status,
+            also_status,
+            error: self.error,
+            response: PhantomData,
+        }
+    }
+
     /// Sends `body` as JSON with `Content-Type: application/json`.
     ///
     /// The body is serialized right away; a failure is returned by
@@ -236,6 +257,12 @@ impl<T> Request<T> {
             ))),
         }
         self
+    }
+
+    /// The value of the request header `name` set on this request (not the
+    /// client's defaults), if any.
+    pub fn header_value(&self, name: &str) -> Option<&HeaderValue> {
+        self.headers.get(name)
     }
 
     /// The HTTP method.

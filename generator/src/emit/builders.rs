@@ -556,6 +556,7 @@ fn request_docs(
             options.join(", ")
         ));
     }
+    request_header_docs(&mut doc, &op.request_headers);
     let permissions: Vec<String> = op
         .permissions
         .iter()
@@ -585,6 +586,62 @@ fn request_docs(
         ));
     }
     doc
+}
+
+/// The request headers the page documents, each with the runtime helper
+/// that sets it (or `.header(…)`), and what the page says of it.
+fn request_header_docs(doc: &mut Doc, headers: &[crate::ir::RequestHeader]) {
+    if headers.is_empty() {
+        return;
+    }
+    doc.paragraph_break();
+    doc.raw("Request headers the page documents (set them on the returned request):");
+    doc.paragraph_break();
+    for header in headers {
+        // Names are header tokens (`extract` keeps no other); values are
+        // page text, shown in a code span.
+        let values: Vec<String> = header
+            .values
+            .iter()
+            .map(|v| format!("`{}`", super::docs::sanitize(&v.replace('`', "'"))))
+            .collect();
+        let shown = if values.is_empty() {
+            format!("`{}`", header.name)
+        } else {
+            format!("`{}` ({})", header.name, values.join(", "))
+        };
+        let mut methods: Vec<&str> = Vec::new();
+        let asked: Vec<Option<&str>> = if header.values.is_empty() {
+            vec![None]
+        } else {
+            header.values.iter().map(|v| Some(v.as_str())).collect()
+        };
+        for value in asked {
+            for helper in super::headers::helpers(&header.name, value) {
+                if !methods.contains(&helper.method) {
+                    methods.push(helper.method);
+                }
+            }
+        }
+        let how = if methods.is_empty() {
+            format!("`.header(\"{}\", …)`", header.name)
+        } else {
+            methods
+                .iter()
+                .map(|m| format!("[`{m}`](runtime::Request::{m})"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let said = header
+            .description
+            .as_deref()
+            .map(|d| {
+                let line: String = d.split_whitespace().collect::<Vec<_>>().join(" ");
+                format!(" {}", super::docs::sanitize(&line))
+            })
+            .unwrap_or_default();
+        doc.raw(format!("- {shown}: {how}.{said}"));
+    }
 }
 
 /// The areas beneath every type of each module, for the module's cfg.

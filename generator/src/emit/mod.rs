@@ -11,6 +11,7 @@ pub mod docs;
 mod example_cases;
 mod features;
 mod format;
+pub mod headers;
 mod limits;
 mod models;
 pub mod names;

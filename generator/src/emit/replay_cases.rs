@@ -36,6 +36,11 @@ pub struct ReplayCase {
     pub query: Vec<(String, String)>,
     /// Request headers of the example (not `Authorization`, `Content-Type`,
     /// `Content-Length`, `Host`; but `Content-Type` with a raw body).
+    /// Header helpers' calls (`.prefer_time_zone("…")`) that send the
+    /// headers the runtime has a typed helper for; those are not in
+    /// `headers`.
+    pub header_calls: Vec<String>,
+    /// See `header_calls`.
     pub headers: Vec<(String, String)>,
     /// The function's response type (from the crate root).
     pub response_type: String,
@@ -160,15 +165,23 @@ pub fn replay_cases(
                 })
                 .unwrap_or_default();
             // A raw body's type is the example's: its Content-Type goes along.
-            let headers = request
-                .headers
-                .iter()
-                .filter(|(n, _)| {
-                    let name = n.to_ascii_lowercase();
-                    (raw_body && name == "content-type") || !OWN_HEADERS.contains(&name.as_str())
-                })
-                .cloned()
-                .collect();
+            let mut headers = Vec::new();
+            let mut header_calls = Vec::new();
+            for (name, value) in &request.headers {
+                let lower = name.to_ascii_lowercase();
+                if !(raw_body && lower == "content-type") && OWN_HEADERS.contains(&lower.as_str()) {
+                    continue;
+                }
+                // Through the typed helpers when every part of the value has one.
+                let calls: Option<Vec<String>> = super::headers::helpers(name, Some(value))
+                    .iter()
+                    .map(super::headers::Helper::call)
+                    .collect();
+                match calls {
+                    Some(calls) if !calls.is_empty() => header_calls.extend(calls),
+                    _ => headers.push((name.clone(), value.clone())),
+                }
+            }
             cases.push(ReplayCase {
                 chain: chain.clone(),
                 method: request.method.clone(),
@@ -176,6 +189,7 @@ pub fn replay_cases(
                 args,
                 body,
                 query,
+                header_calls,
                 headers,
                 response_type: chain.response.clone(),
                 response: response

@@ -56,6 +56,10 @@ const SOURCES: &[(&str, &str)] = &[
         "request.rs",
         include_str!("../../../runtime/src/request.rs"),
     ),
+    (
+        "request_headers.rs",
+        include_str!("../../../runtime/src/request_headers.rs"),
+    ),
     ("retry.rs", include_str!("../../../runtime/src/retry.rs")),
     (
         "serde_helpers.rs",

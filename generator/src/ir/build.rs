@@ -78,6 +78,23 @@ fn merge_duplicates(ops: Vec<(Operation, usize)>) -> Vec<Operation> {
             kept.permissions = op.permissions;
         }
         kept.description = kept.description.take().or(op.description);
+        for header in op.request_headers {
+            match kept
+                .request_headers
+                .iter_mut()
+                .find(|h| h.name.eq_ignore_ascii_case(&header.name))
+            {
+                Some(known) => {
+                    for value in header.values {
+                        if !known.values.contains(&value) {
+                            known.values.push(value);
+                        }
+                    }
+                    known.description = known.description.take().or(header.description);
+                }
+                None => kept.request_headers.push(header),
+            }
+        }
         kept.sources.extend(op.sources);
         kept.examples.extend(op.examples);
     }

@@ -127,6 +127,11 @@ fn operation_json(o: &Operation, sources: &SourceMap) -> Value {
             "type": p.kind,
             "permissions": p.permissions,
         })).collect::<Vec<_>>(),
+        "request_headers": o.request_headers.iter().map(|h| json!({
+            "name": h.name,
+            "values": h.values,
+            "description": h.description,
+        })).collect::<Vec<_>>(),
         "area": o.area,
         "segments": o.paths.iter().map(|p| json!(p.segments)).collect::<Vec<_>>(),
         "examples": o.examples.iter().map(|e| example_json(e, sources)).collect::<Vec<_>>(),

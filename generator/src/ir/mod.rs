@@ -282,6 +282,10 @@ pub struct Operation {
     pub description: Option<String>,
     /// The Permissions table.
     pub permissions: Vec<Permission>,
+    /// Request headers the page documents, beyond those every request sends
+    /// (`Authorization`, `Content-Type`, `Accept`…): the Request headers
+    /// table's rows and the headers of its example requests.
+    pub request_headers: Vec<RequestHeader>,
     /// Where: the first request line.
     pub source: Span,
     /// Every page documenting this operation (first request line of each).
@@ -321,6 +325,18 @@ pub struct Response {
     pub status: u16,
     /// The body type, if any.
     pub ty: Option<TypeRef>,
+}
+
+/// A request header a page documents.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RequestHeader {
+    /// The name, as first written (`ConsistencyLevel`).
+    pub name: String,
+    /// Values the page shows: the table's (`Prefer: outlook.timezone`) and
+    /// the examples' (`outlook.timezone="Pacific Standard Time"`), in page order.
+    pub values: Vec<String>,
+    /// What the table says of it.
+    pub description: Option<String>,
 }
 
 /// One row of a Permissions table.

@@ -3,7 +3,9 @@
 use crate::parallel::*;
 
 use super::types::{TypeSpace, area_of, clean_description, page_kind};
-use super::{Operation, Parameter, PathTemplate, Permission, RequestBody, Response, TypeRef};
+use super::{
+    Operation, Parameter, PathTemplate, Permission, RequestBody, RequestHeader, Response, TypeRef,
+};
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::extract::facts::{ExampleKind, Mention, PageFacts, TableRole};
 use crate::extract::urlpath::{self, Segment};
@@ -153,11 +155,67 @@ fn operation(
                     .collect(),
             })
             .collect(),
+        request_headers: request_headers(page, method),
         sources: vec![source.clone()],
         source,
         area: area_of(page),
         examples: Vec::new(),
     }
+}
+
+/// Headers every request sends or the runtime sets: not worth documenting
+/// per operation.
+const COMMON_HEADERS: &[&str] = &[
+    "accept",
+    "authorization",
+    "content-length",
+    "content-type",
+    "host",
+    "user-agent",
+];
+
+/// The request headers a page documents for `method`: its Request headers
+/// table, then the headers its example requests send, by name (any case).
+fn request_headers(page: &PageFacts, method: &str) -> Vec<RequestHeader> {
+    let mut out: Vec<RequestHeader> = Vec::new();
+    let mut add = |name: &str, value: Option<&str>, description: Option<&str>| {
+        if COMMON_HEADERS.contains(&name.to_ascii_lowercase().as_str()) {
+            return;
+        }
+        let at = match out.iter().position(|h| h.name.eq_ignore_ascii_case(name)) {
+            Some(at) => at,
+            None => {
+                out.push(RequestHeader {
+                    name: name.to_owned(),
+                    values: Vec::new(),
+                    description: None,
+                });
+                out.len() - 1
+            }
+        };
+        let header = &mut out[at];
+        if let Some(value) = value.map(str::trim).filter(|v| !v.is_empty())
+            && !header.values.iter().any(|v| v == value)
+        {
+            header.values.push(value.to_owned());
+        }
+        if header.description.is_none() {
+            header.description = description.and_then(clean_description);
+        }
+    };
+    for row in &page.request_headers {
+        add(&row.name, row.value.as_deref(), Some(&row.description));
+    }
+    for example in &page.examples {
+        if let ExampleKind::Request { method: m, .. } = &example.kind
+            && m == method
+        {
+            for header in &example.headers {
+                add(&header.name, Some(&header.value), None);
+            }
+        }
+    }
+    out
 }
 
 /// The type a sentence names. A linked name that no page defines is reported;

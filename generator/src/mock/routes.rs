@@ -55,6 +55,9 @@ pub struct Route {
     method: String,
     segments: Vec<Segment>,
     query: Vec<(String, String)>,
+    /// Headers of the example that strict mode requires: those the runtime
+    /// has typed helpers for (`Prefer`, `ConsistencyLevel`…), name lowercase.
+    headers: Vec<(String, String)>,
     body: Option<Value>,
     /// What to answer.
     pub response: MockResponse,
@@ -142,6 +145,21 @@ impl Routes {
         query: Option<&str>,
         body: &[u8],
     ) -> Result<&Route, NoMatch<'_>> {
+        self.find_with_headers(method, path, query, &[], body)
+    }
+
+    /// [`find`](Self::find) for a request with these headers: in strict
+    /// mode, an example's documented `Prefer`, `ConsistencyLevel`, ETag,
+    /// session and language headers must all be sent, as its query options
+    /// must (a `Prefer` may hold more preferences than documented).
+    pub fn find_with_headers(
+        &self,
+        method: &str,
+        path: &str,
+        query: Option<&str>,
+        headers: &[(String, String)],
+        body: &[u8],
+    ) -> Result<&Route, NoMatch<'_>> {
         let segments = request_segments(path);
         let query = parse_query(query.unwrap_or(""));
         let body: Option<Value> = serde_json::from_slice(body).ok();
@@ -153,6 +171,7 @@ impl Routes {
             .filter(|(_, r)| r.method.eq_ignore_ascii_case(method))
             .filter(|(_, r)| path_matches(&r.segments, &segments))
             .filter(|(_, r)| !strict || r.query.iter().all(|q| query.contains(q)))
+            .filter(|(_, r)| !strict || r.headers.iter().all(|h| header_sent(h, headers)))
             .max_by_key(|(i, r)| {
                 // Segments equal to the request's: the path's own words, and
                 // example ids where the request has the same one.
@@ -240,6 +259,37 @@ impl Routes {
     }
 }
 
+/// Request headers strict mode checks: the ones with typed helpers.
+const CHECKED_HEADERS: &[&str] = &[
+    "accept-language",
+    "consistencylevel",
+    "content-language",
+    "if-match",
+    "if-none-match",
+    "prefer",
+    "workbook-session-id",
+];
+
+/// Whether the documented header `(name, value)` is among those sent.
+fn header_sent((name, value): &(String, String), sent: &[(String, String)]) -> bool {
+    let preferences = |v: &str| -> Vec<String> {
+        v.split(',')
+            .map(|p| p.split_whitespace().collect::<String>().to_ascii_lowercase())
+            .filter(|p| !p.is_empty())
+            .collect()
+    };
+    sent.iter()
+        .filter(|(n, _)| n.eq_ignore_ascii_case(name))
+        .any(|(_, v)| {
+            if name == "prefer" {
+                let sent = preferences(v);
+                preferences(value).iter().all(|p| sent.contains(p))
+            } else {
+                v.trim() == value.trim()
+            }
+        })
+}
+
 fn route(
     op: &Operation,
     request: &ExampleRequest,
@@ -275,6 +325,12 @@ fn route(
         method: request.method.to_ascii_uppercase(),
         segments: with_samples(example_segments(&request.path), op),
         query: parse_query(request.query.as_deref().unwrap_or("")),
+        headers: request
+            .headers
+            .iter()
+            .map(|(n, v)| (n.to_ascii_lowercase(), v.clone()))
+            .filter(|(n, _)| CHECKED_HEADERS.contains(&n.as_str()))
+            .collect(),
         body: request.body.as_ref().and_then(|b| b.value()),
         response: MockResponse {
             status,
@@ -385,6 +441,7 @@ mod tests {
             method: method.to_owned(),
             segments: example_segments(path),
             query: parse_query(query),
+            headers: Vec::new(),
             body,
             response: MockResponse {
                 status,
@@ -522,6 +579,45 @@ mod tests {
                 .find("GET", "/me/message", Some("$top=1"), b"")
                 .is_err()
         );
+    }
+
+    #[test]
+    fn strict_mode_wants_the_documented_preference_headers() {
+        let mut timed = route("GET", "/me/events", "", None, 7);
+        timed.headers = vec![(
+            "prefer".to_owned(),
+            "outlook.timezone=\"Pacific Standard Time\"".to_owned(),
+        )];
+        let mut counted = route("GET", "/users/$count", "", None, 8);
+        counted.headers = vec![("consistencylevel".to_owned(), "eventual".to_owned())];
+        let routes = Routes {
+            matching: Matching::Strict,
+            routes: vec![timed, counted],
+        };
+        let sent = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
+            pairs
+                .iter()
+                .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
+                .collect()
+        };
+        let find = |path: &str, headers: &[(String, String)]| {
+            routes
+                .find_with_headers("GET", path, None, headers, b"")
+                .map(|r| r.source.clone())
+        };
+        assert!(find("/me/events", &[]).is_err());
+        assert!(find("/me/events", &sent(&[("Prefer", "outlook.timezone=\"UTC\"")])).is_err());
+        // More preferences than documented, in another order and spacing.
+        let both = sent(&[(
+            "prefer",
+            "odata.maxpagesize=2,outlook.timezone=\"Pacific Standard Time\"",
+        )]);
+        assert_eq!(find("/me/events", &both).ok().as_deref(), Some("page.md:7"));
+        assert!(find("/users/$count", &sent(&[("ConsistencyLevel", "session")])).is_err());
+        assert!(find("/users/$count", &sent(&[("consistencylevel", "eventual")])).is_ok());
+        // Lenient mode does not look at headers.
+        let lenient = routes.clone().with_matching(Matching::Lenient);
+        assert!(lenient.find("GET", "/me/events", None, b"").is_ok());
     }
 
     #[test]

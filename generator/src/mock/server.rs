@@ -106,7 +106,12 @@ async fn answer(
     let method = parts.method.as_str();
     let path = parts.uri.path();
     let query = parts.uri.query();
-    Ok(match routes.find(method, path, query, &body) {
+    let headers: Vec<(String, String)> = parts
+        .headers
+        .iter()
+        .filter_map(|(n, v)| Some((n.as_str().to_owned(), v.to_str().ok()?.to_owned())))
+        .collect();
+    Ok(match routes.find_with_headers(method, path, query, &headers, &body) {
         Ok(route) if routes.matching() == Matching::Strict || method != "GET" => {
             documented(&moved(&route.response))
         }
