@@ -123,7 +123,8 @@ impl<T> Request<T> {
 
     /// The value of a header set on this request, if it is text.
     fn header_str(&self, name: &str) -> Option<&str> {
-        self.header_value(name).and_then(|v: &HeaderValue| v.to_str().ok())
+        self.header_value(name)
+            .and_then(|v: &HeaderValue| v.to_str().ok())
     }
 }
 
@@ -205,7 +206,9 @@ mod tests {
                  outlook.timezone=\"W. Europe \\\"Standard\\\" Time\""
             )
         );
-        let request = request.prefer_return_minimal().prefer_return_representation();
+        let request = request
+            .prefer_return_minimal()
+            .prefer_return_representation();
         assert!(
             request
                 .header_str(PREFER)

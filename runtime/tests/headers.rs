@@ -152,11 +152,17 @@ async fn consistency_level_goes_with_a_count_and_return_minimal_is_answered_by_n
             .prefer_return_minimal()
     };
     assert!(typed().await.is_err(), "a 204 has no event to decode");
-    typed().ignore_response().await.expect("204 accepted, nothing decoded");
+    typed()
+        .ignore_response()
+        .await
+        .expect("204 accepted, nothing decoded");
 
     let received = server.received_requests().await.expect("recording");
     assert_eq!(
-        received[0].headers.get("consistencylevel").map(|v| v.as_bytes()),
+        received[0]
+            .headers
+            .get("consistencylevel")
+            .map(|v| v.as_bytes()),
         Some(&b"eventual"[..])
     );
     for patch in &received[1..] {

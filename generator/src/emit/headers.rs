@@ -159,7 +159,10 @@ mod tests {
     use super::*;
 
     fn calls(name: &str, value: &str) -> Vec<Option<String>> {
-        helpers(name, Some(value)).iter().map(Helper::call).collect()
+        helpers(name, Some(value))
+            .iter()
+            .map(Helper::call)
+            .collect()
     }
 
     #[test]

@@ -274,7 +274,11 @@ const CHECKED_HEADERS: &[&str] = &[
 fn header_sent((name, value): &(String, String), sent: &[(String, String)]) -> bool {
     let preferences = |v: &str| -> Vec<String> {
         v.split(',')
-            .map(|p| p.split_whitespace().collect::<String>().to_ascii_lowercase())
+            .map(|p| {
+                p.split_whitespace()
+                    .collect::<String>()
+                    .to_ascii_lowercase()
+            })
             .filter(|p| !p.is_empty())
             .collect()
     };
@@ -606,7 +610,13 @@ mod tests {
                 .map(|r| r.source.clone())
         };
         assert!(find("/me/events", &[]).is_err());
-        assert!(find("/me/events", &sent(&[("Prefer", "outlook.timezone=\"UTC\"")])).is_err());
+        assert!(
+            find(
+                "/me/events",
+                &sent(&[("Prefer", "outlook.timezone=\"UTC\"")])
+            )
+            .is_err()
+        );
         // More preferences than documented, in another order and spacing.
         let both = sent(&[(
             "prefer",

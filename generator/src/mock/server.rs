@@ -111,36 +111,38 @@ async fn answer(
         .iter()
         .filter_map(|(n, v)| Some((n.as_str().to_owned(), v.to_str().ok()?.to_owned())))
         .collect();
-    Ok(match routes.find_with_headers(method, path, query, &headers, &body) {
-        Ok(route) if routes.matching() == Matching::Strict || method != "GET" => {
-            documented(&moved(&route.response))
-        }
-        Ok(route) => {
-            let here = Here {
-                origin: &origin(&parts.headers, &local),
-                path,
-                query: query.unwrap_or(""),
-            };
-            match Options::parse(here.query) {
-                Ok(options) => documented(&moved(&applied(&route.response, &options, here))),
-                Err(bad) => error(StatusCode::BAD_REQUEST, "BadRequest", &bad.0),
+    Ok(
+        match routes.find_with_headers(method, path, query, &headers, &body) {
+            Ok(route) if routes.matching() == Matching::Strict || method != "GET" => {
+                documented(&moved(&route.response))
             }
-        }
-        Err(miss) => {
-            let asked = match query {
-                Some(q) => format!("{method} {path}?{q}"),
-                None => format!("{method} {path}"),
-            };
-            let message = match miss.nearest {
-                Some(near) => format!(
-                    "no documented request matches {asked}; the nearest documented request is {} ({})",
-                    near.display, near.source
-                ),
-                None => format!("no documented request matches {asked}"),
-            };
-            error(StatusCode::NOT_FOUND, "noDocumentedRequest", &message)
-        }
-    })
+            Ok(route) => {
+                let here = Here {
+                    origin: &origin(&parts.headers, &local),
+                    path,
+                    query: query.unwrap_or(""),
+                };
+                match Options::parse(here.query) {
+                    Ok(options) => documented(&moved(&applied(&route.response, &options, here))),
+                    Err(bad) => error(StatusCode::BAD_REQUEST, "BadRequest", &bad.0),
+                }
+            }
+            Err(miss) => {
+                let asked = match query {
+                    Some(q) => format!("{method} {path}?{q}"),
+                    None => format!("{method} {path}"),
+                };
+                let message = match miss.nearest {
+                    Some(near) => format!(
+                        "no documented request matches {asked}; the nearest documented request is {} ({})",
+                        near.display, near.source
+                    ),
+                    None => format!("no documented request matches {asked}"),
+                };
+                error(StatusCode::NOT_FOUND, "noDocumentedRequest", &message)
+            }
+        },
+    )
 }
 
 /// The documented response with the query options applied to its body, if
