@@ -17,6 +17,13 @@ impl Client {
         Client { runtime }
     }
 
+    /// An empty batch: `add` any request of this client to it (keeping the
+    /// typed handle) and send them together in `POST /$batch`, 20 per HTTP
+    /// request; see [`Batch`](super::runtime::Batch).
+    pub fn batch(&self) -> super::runtime::Batch {
+        self.runtime.batch()
+    }
+
     /// The runtime client, for requests the documentation does not describe.
     pub fn runtime(&self) -> &super::runtime::Client {
         &self.runtime

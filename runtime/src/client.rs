@@ -6,6 +6,7 @@ use reqwest::Method;
 use reqwest::header::HeaderValue;
 use url::{Origin, Url};
 
+use super::batch::Batch;
 use super::error::Error;
 use super::request::{Request, Target};
 use super::retry::RetryPolicy;
@@ -76,6 +77,18 @@ impl Client {
     /// URL.
     pub fn follow_link<T>(&self, link: impl Into<String>) -> Request<T> {
         Request::new(self.clone(), Method::GET, Target::Link(link.into()))
+    }
+
+    /// An empty [`Batch`] of requests made by this client, to send together
+    /// in one `POST /$batch` (see [`Batch`]).
+    pub fn batch(&self) -> Batch {
+        Batch::new(self)
+    }
+
+    /// Whether `other` is this client or a clone of it (same pool, same
+    /// credentials).
+    pub(super) fn same_as(&self, other: &Client) -> bool {
+        Arc::ptr_eq(&self.inner, &other.inner)
     }
 
     pub(super) fn inner(&self) -> &Inner {

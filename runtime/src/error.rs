@@ -51,7 +51,9 @@ pub enum Error {
     Serialize(#[source] serde_json::Error),
 
     /// The request was malformed before anything was sent: an invalid header
-    /// name or value, base URL, path or link.
+    /// name or value, base URL, path or link, or a request that cannot go
+    /// into a [`Batch`](super::Batch). Also a batch item that got no answer
+    /// (see [`BatchResponses::get`](super::BatchResponses::get)).
     #[error("invalid request: {0}")]
     InvalidRequest(String),
 

@@ -5,8 +5,8 @@
 //! everything that is not specific to one operation: authentication, URL and
 //! path encoding, error decoding, paged [`Collection`]s, raw content
 //! ([`Download`]s streamed chunk by chunk, [`RawBody`] uploads), resumable
-//! uploads of large files ([`UploadTask`]) and the serde helpers that
-//! generated models use.
+//! uploads of large files ([`UploadTask`]), JSON batching of any requests
+//! ([`Batch`]) and the serde helpers that generated models use.
 //!
 //! ```ignore
 //! use docgen_runtime::{Client, Collection, Method, StaticToken, encode_path_segment};
@@ -40,6 +40,10 @@
 
 #[cfg(feature = "azure-identity")]
 mod azure_credential;
+mod batch;
+mod batch_response;
+mod batch_send;
+mod batch_wire;
 mod bearer;
 mod client;
 #[cfg(feature = "client-credentials")]
@@ -74,6 +78,8 @@ mod www_authenticate;
 
 #[cfg(feature = "azure-identity")]
 pub use self::azure_credential::AzureCredential;
+pub use self::batch::{Batch, BatchItem, MAX_BATCH_ITEMS};
+pub use self::batch_response::{BatchItemResponse, BatchResponses};
 pub use self::client::{Client, ClientBuilder};
 #[cfg(feature = "client-credentials")]
 pub use self::client_credentials::{ClientCredentials, ClientCredentialsProvider};

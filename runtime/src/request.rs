@@ -61,11 +61,25 @@ pub struct Request<T> {
 }
 
 /// What a request sends.
-enum Body {
+pub(super) enum Body {
     /// Serialized JSON.
     Json(Bytes),
     /// Raw content with its type.
     Raw(RawBody),
+}
+
+/// A request's parts, for sending it some other way than on its own: as an
+/// item of a `$batch`.
+pub(super) struct Parts {
+    pub(super) client: Client,
+    pub(super) method: Method,
+    /// The full URL, as [`Request::url`] builds it.
+    pub(super) url: Url,
+    /// The request's own headers, without the client's defaults.
+    pub(super) headers: HeaderMap,
+    pub(super) body: Option<Body>,
+    pub(super) expected_status: Option<u16>,
+    pub(super) also_status: Vec<u16>,
 }
 
 /// What a request for a link the service sent keeps from the first request.
@@ -362,6 +376,24 @@ impl<T> Request<T> {
         self.client.inner().max_response_bytes
     }
 
+    /// The request taken apart for a `$batch` item (see `batch_wire.rs`),
+    /// or the first problem kept while building it, or one of [`url`](Self::url).
+    pub(super) fn into_parts(mut self) -> Result<Parts, Error> {
+        if let Some(error) = self.error.take() {
+            return Err(error);
+        }
+        let url = self.url()?;
+        Ok(Parts {
+            client: self.client,
+            method: self.method,
+            url,
+            headers: self.headers,
+            body: self.body,
+            expected_status: self.expected_status,
+            also_status: self.also_status,
+        })
+    }
+
     /// Keeps the first problem: later ones are usually caused by it.
     fn fail(&mut self, error: Error) {
         self.error.get_or_insert(error);
@@ -617,7 +649,8 @@ pub(super) async fn read_body(
     Ok(bytes)
 }
 
-fn decode<T: DeserializeOwned>(status: u16, bytes: &[u8]) -> Result<T, Error> {
+/// Decodes a JSON body into `T` for [`Request::send`] and `$batch` items.
+pub(super) fn decode<T: DeserializeOwned>(status: u16, bytes: &[u8]) -> Result<T, Error> {
     // An operation documented to return nothing (`T = ()`) ignores any body.
     let result = if bytes.trim_ascii().is_empty() || std::mem::size_of::<T>() == 0 {
         T::deserialize(serde_json::Value::Null)

@@ -8,6 +8,19 @@ const SOURCES: &[(&str, &str)] = &[
         "azure_credential.rs",
         include_str!("../../../runtime/src/azure_credential.rs"),
     ),
+    ("batch.rs", include_str!("../../../runtime/src/batch.rs")),
+    (
+        "batch_response.rs",
+        include_str!("../../../runtime/src/batch_response.rs"),
+    ),
+    (
+        "batch_send.rs",
+        include_str!("../../../runtime/src/batch_send.rs"),
+    ),
+    (
+        "batch_wire.rs",
+        include_str!("../../../runtime/src/batch_wire.rs"),
+    ),
     ("bearer.rs", include_str!("../../../runtime/src/bearer.rs")),
     ("client.rs", include_str!("../../../runtime/src/client.rs")),
     (

@@ -9,10 +9,14 @@
 //! applied to the documented body. [`Matching::Strict`] serves only the
 //! documented requests, as documented.
 //!
+//! `POST /$batch` (JSON batching) answers each item as if it were sent
+//! alone, in `dependsOn` order.
+//!
 //! [`serve_with_files`] also serves the pre-authenticated URLs that the
 //! documented responses hand out (downloads, upload sessions) on a second
 //! port, so an application's downloads and large uploads run offline too.
 
+mod batch;
 mod files;
 mod query;
 mod routes;

@@ -15,6 +15,7 @@ use hyper_util::rt::TokioIo;
 use serde_json::json;
 use tokio::net::TcpListener;
 
+use super::batch;
 use super::files::{FileHost, rewrite};
 use super::query::{Here, Options};
 use super::routes::{Matching, MockResponse, Routes};
@@ -86,63 +87,99 @@ async fn answer(
     files: Option<Arc<str>>,
     request: Request<Incoming>,
 ) -> Result<Response<Full<Bytes>>, Infallible> {
-    // Pre-authenticated URLs move to the file host, in lenient mode only:
-    // strict mode answers as written.
-    let moved = |response: &MockResponse| match &files {
-        Some(origin) if routes.matching() == Matching::Lenient => rewrite(response, origin),
-        _ => response.clone(),
-    };
     let (parts, body) = request.into_parts();
     let body = match Limited::new(body, MAX_REQUEST_BYTES).collect().await {
         Ok(collected) => collected.to_bytes(),
         Err(_) => {
-            return Ok(error(
+            return Ok(documented(&error(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "requestTooLarge",
                 &format!("the request body is larger than {MAX_REQUEST_BYTES} bytes"),
-            ));
+            )));
         }
     };
-    let method = parts.method.as_str();
+    let context = Context {
+        routes: &routes,
+        origin: &origin(&parts.headers, &local),
+        files: files.as_deref(),
+    };
     let path = parts.uri.path();
-    let query = parts.uri.query();
+    if parts.method == hyper::Method::POST
+        && let Some(version) = batch::version_prefix(path)
+    {
+        return Ok(documented(&batch::answer(&context, version, &body)));
+    }
     let headers: Vec<(String, String)> = parts
         .headers
         .iter()
         .filter_map(|(n, v)| Some((n.as_str().to_owned(), v.to_str().ok()?.to_owned())))
         .collect();
-    Ok(
-        match routes.find_with_headers(method, path, query, &headers, &body) {
-            Ok(route) if routes.matching() == Matching::Strict || method != "GET" => {
-                documented(&moved(&route.response))
+    Ok(documented(&reply(
+        &context,
+        parts.method.as_str(),
+        path,
+        parts.uri.query(),
+        &headers,
+        &body,
+    )))
+}
+
+/// What every request is answered with: the routes, and where the client
+/// reached the mock and its file host.
+pub(super) struct Context<'a> {
+    pub(super) routes: &'a Routes,
+    /// `http://host[:port]` as the client reached the mock.
+    pub(super) origin: &'a str,
+    /// The file host's origin, when there is one.
+    pub(super) files: Option<&'a str>,
+}
+
+/// The answer to one request (sent alone or as a `$batch` item).
+pub(super) fn reply(
+    context: &Context<'_>,
+    method: &str,
+    path: &str,
+    query: Option<&str>,
+    headers: &[(String, String)],
+    body: &[u8],
+) -> MockResponse {
+    let routes = context.routes;
+    // Pre-authenticated URLs move to the file host, in lenient mode only:
+    // strict mode answers as written.
+    let moved = |response: &MockResponse| match context.files {
+        Some(origin) if routes.matching() == Matching::Lenient => rewrite(response, origin),
+        _ => response.clone(),
+    };
+    match routes.find_with_headers(method, path, query, headers, body) {
+        Ok(route) if routes.matching() == Matching::Strict || method != "GET" => {
+            moved(&route.response)
+        }
+        Ok(route) => {
+            let here = Here {
+                origin: context.origin,
+                path,
+                query: query.unwrap_or(""),
+            };
+            match Options::parse(here.query) {
+                Ok(options) => moved(&applied(&route.response, &options, here)),
+                Err(bad) => error(StatusCode::BAD_REQUEST, "BadRequest", &bad.0),
             }
-            Ok(route) => {
-                let here = Here {
-                    origin: &origin(&parts.headers, &local),
-                    path,
-                    query: query.unwrap_or(""),
-                };
-                match Options::parse(here.query) {
-                    Ok(options) => documented(&moved(&applied(&route.response, &options, here))),
-                    Err(bad) => error(StatusCode::BAD_REQUEST, "BadRequest", &bad.0),
-                }
-            }
-            Err(miss) => {
-                let asked = match query {
-                    Some(q) => format!("{method} {path}?{q}"),
-                    None => format!("{method} {path}"),
-                };
-                let message = match miss.nearest {
-                    Some(near) => format!(
-                        "no documented request matches {asked}; the nearest documented request is {} ({})",
-                        near.display, near.source
-                    ),
-                    None => format!("no documented request matches {asked}"),
-                };
-                error(StatusCode::NOT_FOUND, "noDocumentedRequest", &message)
-            }
-        },
-    )
+        }
+        Err(miss) => {
+            let asked = match query {
+                Some(q) => format!("{method} {path}?{q}"),
+                None => format!("{method} {path}"),
+            };
+            let message = match miss.nearest {
+                Some(near) => format!(
+                    "no documented request matches {asked}; the nearest documented request is {} ({})",
+                    near.display, near.source
+                ),
+                None => format!("no documented request matches {asked}"),
+            };
+            error(StatusCode::NOT_FOUND, "noDocumentedRequest", &message)
+        }
+    }
 }
 
 /// The documented response with the query options applied to its body, if
@@ -202,7 +239,7 @@ fn documented(documented: &MockResponse) -> Response<Full<Bytes>> {
 }
 
 /// A Graph-style error: `{"error": {"code", "message", "innerError": {...}}}`.
-fn error(status: StatusCode, code: &str, message: &str) -> Response<Full<Bytes>> {
+pub(super) fn error(status: StatusCode, code: &str, message: &str) -> MockResponse {
     let date = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs())
@@ -214,13 +251,11 @@ fn error(status: StatusCode, code: &str, message: &str) -> Response<Full<Bytes>>
             "innerError": {"date": httpdate_from_secs(date), "request-id": "docgen-mock"}
         }
     });
-    let mut response = Response::new(Full::new(Bytes::from(body.to_string())));
-    *response.status_mut() = status;
-    response.headers_mut().insert(
-        hyper::header::CONTENT_TYPE,
-        hyper::header::HeaderValue::from_static("application/json"),
-    );
-    response
+    MockResponse {
+        status: status.as_u16(),
+        headers: vec![("Content-Type".to_owned(), "application/json".to_owned())],
+        body: Some(body.to_string()),
+    }
 }
 
 fn httpdate_from_secs(secs: u64) -> String {

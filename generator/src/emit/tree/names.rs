@@ -10,7 +10,7 @@ use crate::emit::types::TypeTable;
 /// request to a node never renames a method already there.
 const RESERVED: &[&str] = &[
     "list", "get", "create", "update", "replace", "delete", "clone", "fmt", "eq", "ne", "into",
-    "from", "new", "runtime", "as_ref", "to_owned", "path",
+    "from", "new", "runtime", "batch", "as_ref", "to_owned", "path",
 ];
 
 /// The method of each node's parent that leads to it.
