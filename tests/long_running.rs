@@ -92,3 +92,54 @@ fn v1_long_running_operations() {
     .collect();
     assert_eq!(long_running(&emitted), expected);
 }
+
+/// The generated SDK of `docs-input/` (its team clone page) against
+/// `docgen mock`: the function's `.start()` sends the documented request and
+/// reads the documented `202`'s relative `Location` as a monitor under the
+/// version root.
+#[test]
+fn the_generated_team_clone_starts_against_the_mock() {
+    use docgen_sdk::models::CloneBody;
+    use docgen_sdk::runtime;
+
+    let docs = docgen::read_docs(&[common::docs_input()]).expect("docs-input reads");
+    let routes = docgen::mock::Routes::from_ir(&docs.ir, &docs.sources);
+    let tokio = tokio::runtime::Runtime::new().expect("tokio");
+    let listener = tokio
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .expect("bind");
+    let base = format!("http://{}/v1.0", listener.local_addr().expect("address"));
+    tokio.spawn(docgen::mock::serve(std::sync::Arc::new(routes), listener));
+    tokio.block_on(async {
+        let runtime = runtime::Client::builder()
+            .base_url(&base)
+            .bearer_token("test-token")
+            .retry_policy(runtime::RetryPolicy::none())
+            .build()
+            .expect("client");
+        let client = docgen_sdk::Client::new(runtime);
+        let body = CloneBody {
+            display_name: Some("Field Engineering (North)".into()),
+            description: Some("Coordination of the northern field engineers.".into()),
+            mail_nickname: Some("fieldengineeringnorth".into()),
+            parts_to_clone: Some("channels,settings".into()),
+            ..CloneBody::default()
+        };
+        let mut op = client
+            .teams()
+            .by_id("7d1c5a9e-3f42-4b8e-a6d0-2e9b81c4f573")
+            .clone_action(&body)
+            .start()
+            .await
+            .expect("accepted");
+        assert_eq!(
+            op.monitor_url().as_str(),
+            format!(
+                "{base}/teams('7d1c5a9e-3f42-4b8e-a6d0-2e9b81c4f573')/operations('b4e0c1d2-93a7-4f65-8c28-d15e7a6b3f90')"
+            )
+        );
+        // The pages document no monitor resource: the mock has none to serve.
+        let err = op.poll().await.expect_err("no documented monitor");
+        assert_eq!(err.status(), Some(404), "{err:?}");
+    });
+}

@@ -151,7 +151,9 @@ impl<T> Operation<T> {
     /// Asks the monitor once where the operation stands.
     ///
     /// A monitor that redirects (`303 See Other`) to the result has
-    /// succeeded, and the result's JSON is kept for [`resource`](Self::resource).
+    /// succeeded, and the result's JSON is kept for [`resource`](Self::resource);
+    /// a redirect to an answer with a `status` this runtime knows
+    /// (`inProgress`, `completed`…) is a monitor that moved, read as one.
     /// A redirect to the base URL's origin answered `401` (followed without
     /// the token from a monitor elsewhere) also has: the result is fetched
     /// with the token later.
@@ -176,6 +178,17 @@ impl<T> Operation<T> {
         let redirected = !same_resource(&reached, &self.monitor);
         let answer = if redirected && success {
             let bytes = read_body(response, limit).await?;
+            let retry_after = retry::retry_after(&headers, SystemTime::now());
+            // A monitor that moved (redirects to another monitor) answers
+            // with a status this runtime knows; anything else a redirect
+            // leads to is the result.
+            if let Ok(moved) = OperationStatus::from_monitor(status, retry_after, &bytes)
+                && moved.state != OperationState::Unknown
+                && !bytes.trim_ascii().is_empty()
+            {
+                self.last = Some(moved.clone());
+                return Ok(moved);
+            }
             let resource = if bytes.trim_ascii().is_empty() {
                 None
             } else {

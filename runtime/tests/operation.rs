@@ -376,6 +376,56 @@ async fn a_303_to_the_result_on_another_host_is_read_without_the_token() {
 }
 
 #[tokio::test]
+async fn a_monitor_that_moved_is_still_a_monitor() {
+    let graph = MockServer::start().await;
+    let storage = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(accepted(
+            "Location",
+            &format!("{}/monitor/old", storage.uri()),
+        ))
+        .mount(&graph)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/monitor/old"))
+        .respond_with(
+            ResponseTemplate::new(302)
+                .insert_header("Location", format!("{}/monitor/new", storage.uri())),
+        )
+        .mount(&storage)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/monitor/new"))
+        .respond_with(
+            ResponseTemplate::new(202)
+                .set_body_json(json!({"status": "inProgress", "percentageComplete": 10})),
+        )
+        .up_to_n_times(1)
+        .mount(&storage)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/monitor/new"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"status": "completed", "resourceId": "01NEW"})),
+        )
+        .mount(&storage)
+        .await;
+    let client = client(&format!("{}/v1.0", graph.uri()));
+    let mut op = start::<Item>(&client, "/drives/d/items/i/copy")
+        .await
+        .expect("accepted");
+    let first = op.poll().await.expect("moved");
+    assert_eq!(first.state, OperationState::Running);
+    assert_eq!(first.percent_complete, Some(10.0));
+    // A redirect to a done monitor is no result either: it is read as one.
+    let done = op.wait_status().await.expect("completed");
+    assert_eq!(done.resource_id.as_deref(), Some("01NEW"));
+    assert_eq!(op.resource(&done).await.expect("nothing to fetch"), None);
+    assert_eq!(received(&storage).await.len(), 4);
+}
+
+#[tokio::test]
 async fn a_303_from_another_host_to_graph_is_fetched_again_with_the_token() {
     let graph = MockServer::start().await;
     let storage = MockServer::start().await;
@@ -521,4 +571,22 @@ async fn throttled_polls_are_retried() {
         .expect("accepted");
     assert_eq!(op.wait().await.expect("retried"), None);
     assert_eq!(received(&graph).await.len(), 3);
+}
+
+/// Starting, polling and waiting can run on a multi-threaded runtime
+/// (`tokio::spawn` needs `Send` futures).
+#[test]
+fn operations_and_their_futures_are_send() {
+    fn send<T: Send>(_: &T) {}
+    let client = client("http://127.0.0.1:9/v1.0");
+    let start = client.request::<Accepted<Item>>(Method::POST, "/x").start();
+    send(&start);
+    drop(start);
+    fn operation_is_send_and_sync<T: Send + Sync>() {}
+    operation_is_send_and_sync::<Operation<Item>>();
+    fn waits_are_send(op: Operation<Item>) {
+        let wait = op.wait();
+        send(&wait);
+    }
+    let _ = waits_are_send;
 }
