@@ -248,7 +248,8 @@ impl<T> Request<T> {
     }
 
     /// The encoded path relative to the base URL, or the absolute link for
-    /// requests made by [`Client::follow_link`].
+    /// requests made by [`Client::follow_link`] (and for the polls of an
+    /// [`Operation`](super::Operation), its monitor's URL).
     pub fn path(&self) -> &str {
         match &self.target {
             Target::Path(path) | Target::Link(path) => path,
