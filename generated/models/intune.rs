@@ -382,6 +382,8 @@ pub enum AnyEntity {
     ManagedDeviceMobileAppConfigurationUserStatus(
         Box<ManagedDeviceMobileAppConfigurationUserStatus>,
     ),
+    /// [`Team`].
+    Team(Box<Team>),
     /// [`UserAppInstallStatus`].
     UserAppInstallStatus(Box<UserAppInstallStatus>),
 }
@@ -395,6 +397,7 @@ impl AnyEntity {
             Self::ManagedDeviceMobileAppConfigurationUserStatus(value) => {
                 value.odata_type()
             }
+            Self::Team(value) => value.odata_type(),
             Self::UserAppInstallStatus(value) => value.odata_type(),
         }
     }
@@ -418,6 +421,12 @@ impl From<ManagedDeviceMobileAppConfigurationUserStatus> for AnyEntity {
     }
 }
 
+impl From<Team> for AnyEntity {
+    fn from(value: Team) -> Self {
+        Self::Team(Box::new(value))
+    }
+}
+
 impl From<UserAppInstallStatus> for AnyEntity {
     fn from(value: UserAppInstallStatus) -> Self {
         Self::UserAppInstallStatus(Box::new(value))
@@ -432,6 +441,7 @@ impl Serialize for AnyEntity {
             Self::ManagedDeviceMobileAppConfigurationUserStatus(value) => {
                 value.serialize(serializer)
             }
+            Self::Team(value) => value.serialize(serializer),
             Self::UserAppInstallStatus(value) => value.serialize(serializer),
         }
     }
@@ -454,6 +464,9 @@ impl<'de> Deserialize<'de> for AnyEntity {
                     Self::ManagedDeviceMobileAppConfigurationUserStatus(
                         super::super::runtime::from_json_value(value)?,
                     )
+                }
+                Some("microsoft.graph.team") => {
+                    Self::Team(super::super::runtime::from_json_value(value)?)
                 }
                 Some("microsoft.graph.userappinstallstatus") => {
                     Self::UserAppInstallStatus(

@@ -7,3 +7,11 @@ pub mod intune {
 
 #[allow(unused_imports)]
 pub use intune::*;
+
+/// The types of the `microsoft-teams` area (`ms.prod`).
+pub mod microsoft_teams {
+    include!("microsoft_teams.rs");
+}
+
+#[allow(unused_imports)]
+pub use microsoft_teams::*;

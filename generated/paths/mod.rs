@@ -15,3 +15,11 @@ mod device_management {
 
 #[allow(unused_imports)]
 pub use device_management::*;
+
+/// The request builders under `/teams`.
+mod teams {
+    include!("teams.rs");
+}
+
+#[allow(unused_imports)]
+pub use teams::*;

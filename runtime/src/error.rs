@@ -4,6 +4,7 @@ use std::time::Duration;
 use reqwest::header::HeaderMap;
 use serde_json::Value;
 
+use super::operation_error::OperationError;
 use super::upload_error::UploadError;
 
 /// Everything that can go wrong while sending a [`Request`](super::Request).
@@ -98,6 +99,11 @@ pub enum Error {
         source: Option<reqwest::Error>,
     },
 
+    /// A long-running [`Operation`](super::Operation) failed, named no
+    /// monitor, or had not ended within its bound.
+    #[error(transparent)]
+    Operation(Box<OperationError>),
+
     /// Reading or writing a local file or stream failed (see
     /// [`Download::write_to`](super::Download::write_to)).
     #[error("I/O error while writing downloaded content")]
@@ -124,6 +130,7 @@ impl Error {
             | Error::InvalidRequest(_)
             | Error::Token(_)
             | Error::SignIn(_)
+            | Error::Operation(_)
             | Error::Io(_) => None,
         }
     }

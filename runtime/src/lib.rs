@@ -6,7 +6,8 @@
 //! path encoding, error decoding, paged [`Collection`]s, raw content
 //! ([`Download`]s streamed chunk by chunk, [`RawBody`] uploads), resumable
 //! uploads of large files ([`UploadTask`]), JSON batching of any requests
-//! ([`Batch`]) and the serde helpers that generated models use.
+//! ([`Batch`]), long-running operations ([`Operation`]: `202 Accepted` and a
+//! monitor to poll) and the serde helpers that generated models use.
 //!
 //! ```ignore
 //! use docgen_runtime::{Client, Collection, Method, StaticToken, encode_path_segment};
@@ -59,6 +60,9 @@ mod node;
 mod numbers;
 #[cfg(any(feature = "device-code", feature = "client-credentials"))]
 mod oauth_http;
+mod operation;
+mod operation_error;
+mod operation_status;
 mod paging;
 mod path;
 mod polymorphic;
@@ -92,6 +96,11 @@ pub use self::duration::IsoDuration;
 pub use self::error::{ApiError, Error, SignInError};
 pub use self::node::Node;
 pub use self::numbers::{ODataNumber, odata_number, odata_numbers};
+pub use self::operation::{
+    Accepted, DEFAULT_MAX_POLL_INTERVAL, DEFAULT_MAX_WAIT, DEFAULT_POLL_INTERVAL, Operation,
+};
+pub use self::operation_error::OperationError;
+pub use self::operation_status::{OperationState, OperationStatus};
 pub use self::path::{encode_drive_path, encode_path_segment, encode_path_string_literal};
 pub use self::polymorphic::{from_json_value, odata_type_key, odata_type_or};
 pub use self::raw_body::RawBody;

@@ -107,6 +107,10 @@ pub(super) enum Target {
     Path(String),
     /// An absolute URL sent by the service, such as `@odata.nextLink`.
     Link(String),
+    /// An absolute URL on any origin that the service pointed at: a
+    /// long-running operation's monitor, or the resource it made. The token
+    /// still only goes to the base origin ([`bearer::authorization`] decides).
+    Service(Url),
 }
 
 impl<T> Request<T> {
@@ -285,10 +289,12 @@ impl<T> Request<T> {
     }
 
     /// The encoded path relative to the base URL, or the absolute link for
-    /// requests made by [`Client::follow_link`].
+    /// requests made by [`Client::follow_link`] (and for the polls of an
+    /// [`Operation`](super::Operation), its monitor's URL).
     pub fn path(&self) -> &str {
         match &self.target {
             Target::Path(path) | Target::Link(path) => path,
+            Target::Service(url) => url.as_str(),
         }
     }
 
@@ -322,6 +328,11 @@ impl<T> Request<T> {
                     link.truncate(hash);
                 }
                 link
+            }
+            Target::Service(url) => {
+                let mut url = url.clone();
+                url.set_fragment(None);
+                String::from(url)
             }
         };
         let mut separator = if url.contains('?') { '&' } else { '?' };
@@ -371,6 +382,11 @@ impl<T> Request<T> {
         }
     }
 
+    /// The client the request is sent with.
+    pub(super) fn client(&self) -> &Client {
+        &self.client
+    }
+
     /// The client's [`max_response_bytes`](super::ClientBuilder::max_response_bytes).
     pub(super) fn client_max_response_bytes(&self) -> usize {
         self.client.inner().max_response_bytes
@@ -412,6 +428,40 @@ impl<T> Request<T> {
     /// are those of [`send`](Self::send) but [`Error::Decode`].
     pub(super) async fn execute(
         mut self,
+        accept: &'static str,
+    ) -> Result<reqwest::Response, Error> {
+        let response = self.dispatch(accept).await?;
+        let inner = self.client.inner();
+        let status = response.status().as_u16();
+        if !(200..=299).contains(&status) {
+            let response_headers = response.headers().clone();
+            let bytes = read_body(response, inner.max_response_bytes).await?;
+            return Err(Error::Api(Box::new(ApiError::from_response(
+                status,
+                &response_headers,
+                &bytes,
+            ))));
+        }
+        if let Some(expected) = self.expected_status
+            && expected != status
+            && !self.also_status.contains(&status)
+        {
+            let bytes = read_body(response, inner.max_response_bytes).await?;
+            return Err(Error::UnexpectedStatus {
+                status,
+                expected,
+                body: String::from_utf8_lossy(&bytes).into_owned(),
+            });
+        }
+        Ok(response)
+    }
+
+    /// Sends the request, retrying as [`execute`](Self::execute) does, and
+    /// returns the last response whatever its status: an operation monitor
+    /// tells a redirect it could not follow (a `401` on the Graph host,
+    /// reached without the token) from an error of its own.
+    pub(super) async fn dispatch(
+        &mut self,
         accept: &'static str,
     ) -> Result<reqwest::Response, Error> {
         if let Some(error) = self.error.take() {
@@ -530,28 +580,6 @@ impl<T> Request<T> {
             }
             break response;
         };
-
-        let status = response.status().as_u16();
-        if !(200..=299).contains(&status) {
-            let response_headers = response.headers().clone();
-            let bytes = read_body(response, inner.max_response_bytes).await?;
-            return Err(Error::Api(Box::new(ApiError::from_response(
-                status,
-                &response_headers,
-                &bytes,
-            ))));
-        }
-        if let Some(expected) = self.expected_status
-            && expected != status
-            && !self.also_status.contains(&status)
-        {
-            let bytes = read_body(response, inner.max_response_bytes).await?;
-            return Err(Error::UnexpectedStatus {
-                status,
-                expected,
-                body: String::from_utf8_lossy(&bytes).into_owned(),
-            });
-        }
         Ok(response)
     }
 }

@@ -433,12 +433,28 @@ fn success_status(term: &Terminal, documented: u16) -> u16 {
 }
 
 /// The Rust type a request answers: `runtime::Content` for raw content,
-/// else that of its success response.
+/// `runtime::Accepted<T>` for a long-running request, else that of its
+/// success response.
 pub(super) fn terminal_response_type(term: &Terminal, table: &TypeTable<'_>) -> TokenStream {
     if term.raw_response {
         quote!(runtime::Content)
+    } else if let Some(long_running) = &term.long_running {
+        let resource = long_running_resource(long_running, table);
+        quote!(runtime::Accepted<#resource>)
     } else {
         response_type(term.response.as_ref(), table)
+    }
+}
+
+/// What a long-running request's operation answers when it is done: the
+/// type its path addresses, else untyped JSON.
+fn long_running_resource(
+    long_running: &super::tree::LongRunning,
+    table: &TypeTable<'_>,
+) -> TokenStream {
+    match &long_running.resource {
+        Some(ty) => table.rust_type(ty, None, false).tokens,
+        None => quote!(serde_json::Value),
     }
 }
 
@@ -523,6 +539,10 @@ fn request_docs(
             "Returns raw content: send the request with `.download()`, which answers a \
              [`runtime::Download`] to read as a stream, into a file or into memory.",
         );
+    }
+    if let Some(long_running) = &term.long_running {
+        doc.paragraph_break();
+        doc.raw(long_running_docs(long_running, table));
     }
     if let Some(response) = &term.response
         && let Some(ty) = response
@@ -642,6 +662,34 @@ fn request_header_docs(doc: &mut Doc, headers: &[crate::ir::RequestHeader]) {
             .unwrap_or_default();
         doc.raw(format!("- {shown}: {how}.{said}"));
     }
+}
+
+/// How to wait for a long-running request, and what the wait answers.
+fn long_running_docs(long_running: &super::tree::LongRunning, table: &TypeTable<'_>) -> String {
+    let resource = match long_running
+        .resource
+        .as_ref()
+        .and_then(|ty| table.get(&ty.name))
+    {
+        Some((index, _)) => {
+            let name = table.any_ident(index).unwrap_or(table.ident(index));
+            format!(
+                "[`{name}`](models::{name}) (what a GET of the path the request is made on \
+                 answers, or what a create sends)"
+            )
+        }
+        None => {
+            "untyped JSON (no GET of this request's path and no sent type is documented)".to_owned()
+        }
+    };
+    format!(
+        "Long-running: the service answers `202 Accepted` with a monitor (`Location` or \
+         `Operation-Location`) instead of the result. Send the request with `.start().await?`, \
+         which answers a [`runtime::Operation`]; its `.wait().await?` polls the monitor until \
+         the operation ends (honouring `Retry-After`, at most 10 minutes unless `.max_wait()` \
+         says otherwise) and answers the resource the monitor points at, if it points at one, \
+         as {resource}. `.poll()` asks once and answers the [`runtime::OperationStatus`]."
+    )
 }
 
 /// The areas beneath every type of each module, for the module's cfg.

@@ -35,7 +35,7 @@ use crate::source::SourceMap;
 pub use example_cases::{ExampleCase, ExampleRole, example_cases};
 pub use format::{GENERATED_HEADER, GENERATED_MARKER, format_file};
 pub use names_file::{NAMES_FILE, Names};
-pub use replay_cases::{ReplayCase, Skipped, raw_content, replay_cases};
+pub use replay_cases::{ReplayCase, Skipped, long_running, raw_content, replay_cases};
 pub use surface::Chain;
 pub use templates::is_crate_name;
 pub use tree::Tree;

@@ -72,6 +72,12 @@ pub fn raw_content(chain: &Chain) -> (bool, bool) {
     )
 }
 
+/// Whether a chain is long-running (`runtime::Accepted<T>`): the replay
+/// program starts it and checks that the answer names a monitor.
+pub fn long_running(chain: &Chain) -> bool {
+    chain.response.starts_with("runtime::Accepted<")
+}
+
 /// Header names the runtime sets itself.
 const OWN_HEADERS: &[&str] = &[
     "authorization",

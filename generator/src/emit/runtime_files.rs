@@ -55,6 +55,18 @@ const SOURCES: &[(&str, &str)] = &[
         "oauth_http.rs",
         include_str!("../../../runtime/src/oauth_http.rs"),
     ),
+    (
+        "operation.rs",
+        include_str!("../../../runtime/src/operation.rs"),
+    ),
+    (
+        "operation_error.rs",
+        include_str!("../../../runtime/src/operation_error.rs"),
+    ),
+    (
+        "operation_status.rs",
+        include_str!("../../../runtime/src/operation_status.rs"),
+    ),
     ("paging.rs", include_str!("../../../runtime/src/paging.rs")),
     ("path.rs", include_str!("../../../runtime/src/path.rs")),
     (

@@ -204,6 +204,7 @@ pub fn build(
         );
         tree.nodes[i].template = template;
     }
+    super::long_running::resolve_resources(&mut tree);
     areas(&mut tree, ir);
     names::name_methods(&mut tree);
     names::words(&mut tree);

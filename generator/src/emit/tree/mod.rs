@@ -27,11 +27,13 @@
 //! everything beneath it is the same.
 
 mod build;
+mod long_running;
 mod names;
 mod terminals;
 
 pub use build::build;
 pub(crate) use build::path_text;
+pub use long_running::LongRunning;
 pub use names::{BodyWish, body_names};
 
 use std::collections::BTreeSet;
@@ -188,6 +190,9 @@ pub struct Terminal {
     /// `runtime::Download`): a GET of `$value` or of a stream property, a
     /// GET documented to redirect to a download, anything typed `Edm.Stream`.
     pub raw_response: bool,
+    /// Set when the service answers `202 Accepted` and a monitor to poll
+    /// (`runtime::Accepted<T>`, sent with `.start()`): what it waits for.
+    pub long_running: Option<LongRunning>,
     /// The documented request line.
     pub source: Span,
 }
@@ -229,6 +234,7 @@ pub fn borrowed_types(ir: &crate::ir::Ir, tree: &Tree) -> Vec<(String, crate::ir
                 None => {}
             }
             types.extend(term.response.as_ref().and_then(|r| r.ty.clone()));
+            types.extend(term.long_running.as_ref().and_then(|l| l.resource.clone()));
             for area in terminal_areas(ir, term) {
                 for ty in &types {
                     out.push((area.clone(), ty.clone()));

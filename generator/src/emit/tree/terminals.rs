@@ -10,6 +10,7 @@
 //! page's types stand, and the request's docs name the other pages.
 
 use super::Terminal;
+use super::long_running::{LongRunning, documents_long_running};
 use crate::ir::{Ir, Operation, RequestBody, Response, TypeRef};
 
 /// One page's request line for a method on a node.
@@ -122,6 +123,8 @@ pub(super) fn merge(
         response,
         raw_body,
         raw_response,
+        long_running: (documents_long_running(op) && !raw_response)
+            .then_some(LongRunning { resource: None }),
         source: op.paths[first.path].source.clone(),
     }
 }
