@@ -1030,3 +1030,46 @@ fn hard_36_cast_count_and_value_segments() {
         Some(&Segment::Value)
     );
 }
+
+#[test]
+fn hard_37_name_value_parameters_and_request_headers() {
+    let docs = read("37-name-value-parameters.md");
+    let op = only_op(&docs);
+    // A `|Name|Value|Description|` table whose values are types is the
+    // parameters table; one whose values are not (`etag`) is not read.
+    let Some(RequestBody::Parameters(params)) = &op.request_body else {
+        panic!("parameters expected: {:?}\n{}", op.request_body, listing(&docs));
+    };
+    let names: Vec<(&str, &str)> = params
+        .iter()
+        .map(|p| (p.name.as_str(), p.ty.name.as_str()))
+        .collect();
+    assert_eq!(names, [("targetBox", "boxReference"), ("label", "String")]);
+    // The headers: the table's (Authorization left out, prose rows too), the
+    // `Prefer header values` table's, then the example's values.
+    let headers: Vec<(&str, Vec<&str>)> = op
+        .request_headers
+        .iter()
+        .map(|h| (h.name.as_str(), h.values.iter().map(String::as_str).collect()))
+        .collect();
+    assert_eq!(
+        headers,
+        [
+            ("ConsistencyLevel", vec![]),
+            (
+                "Prefer",
+                vec![
+                    "outlook.timezone",
+                    "respond-async",
+                    "outlook.timezone=\"Pacific Standard Time\", respond-async"
+                ]
+            ),
+            ("If-Match", vec![]),
+        ]
+    );
+    let consistency = &op.request_headers[0];
+    assert_eq!(
+        consistency.description.as_deref(),
+        Some("eventual. Needed when the box is found by $search.")
+    );
+}

@@ -92,6 +92,7 @@ impl Reader<'_> {
         let Some(type_col) = headers
             .iter()
             .position(|h| h == "type" || h == "return type")
+            .or_else(|| self.value_column_of_types(table, &headers))
         else {
             return;
         };
@@ -189,6 +190,30 @@ impl Reader<'_> {
                 span: row.span.clone(),
             });
         }
+    }
+
+    /// `|Name|Value|Description|` under Request body or Parameters, where
+    /// every Value cell is a type (`string`, `[ItemReference](…)`): some
+    /// pages (driveItem copy, check-in) write their parameters so. A Value
+    /// cell that is no type (`etag`, `%unique_string%`) means the table is
+    /// something else, a header or an example, and it is not read.
+    fn value_column_of_types(&self, table: &Table, headers: &[String]) -> Option<usize> {
+        let body = matches!(self.nearest, Section::RequestBody | Section::Parameters);
+        if !body
+            || headers.len() < 3
+            || headers[1] != "value"
+            || !headers[2].contains("description")
+        {
+            return None;
+        }
+        let typed =
+            |cell: &Inline| !cell.links.is_empty() || typeref::primitive(cell.trimmed()).is_some();
+        let all_typed = !table.rows.is_empty()
+            && table
+                .rows
+                .iter()
+                .all(|row| row.cells.get(1).is_some_and(typed));
+        all_typed.then_some(1)
     }
 
     /// A row whose name cell is not empty but holds no usable name.
