@@ -192,10 +192,11 @@ fn served<'a>(
         _ => String::new(),
     };
     routes
-        .find(
+        .find_with_headers(
             &case.method,
             &format!("/v1.0{}", case.path),
             Some(&query),
+            &case.headers,
             body.as_bytes(),
         )
         .ok()
@@ -211,7 +212,7 @@ fn run_harness(out: &Path, cases: &[ReplayCase], base_url: &str) -> BTreeMap<usi
                 "args": c.args,
                 "body": c.body.as_ref().map(|b| &b.1),
                 "query": c.query,
-                "headers": c.headers,
+                "headers": c.raw_headers,
             })
         })
         .collect();

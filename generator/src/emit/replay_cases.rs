@@ -36,12 +36,13 @@ pub struct ReplayCase {
     pub query: Vec<(String, String)>,
     /// Request headers of the example (not `Authorization`, `Content-Type`,
     /// `Content-Length`, `Host`; but `Content-Type` with a raw body).
-    /// Header helpers' calls (`.prefer_time_zone("…")`) that send the
-    /// headers the runtime has a typed helper for; those are not in
-    /// `headers`.
-    pub header_calls: Vec<String>,
-    /// See `header_calls`.
+    /// Every one of them, as the mock should receive them.
     pub headers: Vec<(String, String)>,
+    /// Header helpers' calls (`.prefer_time_zone("…")`) that send the
+    /// headers the runtime has a typed helper for.
+    pub header_calls: Vec<String>,
+    /// The other headers, sent with `.header(name, value)`.
+    pub raw_headers: Vec<(String, String)>,
     /// The function's response type (from the crate root).
     pub response_type: String,
     /// The documented response body, when there is one.
@@ -172,12 +173,14 @@ pub fn replay_cases(
                 .unwrap_or_default();
             // A raw body's type is the example's: its Content-Type goes along.
             let mut headers = Vec::new();
+            let mut raw_headers = Vec::new();
             let mut header_calls = Vec::new();
             for (name, value) in &request.headers {
                 let lower = name.to_ascii_lowercase();
                 if !(raw_body && lower == "content-type") && OWN_HEADERS.contains(&lower.as_str()) {
                     continue;
                 }
+                headers.push((name.clone(), value.clone()));
                 // Through the typed helpers when every part of the value has one.
                 let calls: Option<Vec<String>> = super::headers::helpers(name, Some(value))
                     .iter()
@@ -185,7 +188,7 @@ pub fn replay_cases(
                     .collect();
                 match calls {
                     Some(calls) if !calls.is_empty() => header_calls.extend(calls),
-                    _ => headers.push((name.clone(), value.clone())),
+                    _ => raw_headers.push((name.clone(), value.clone())),
                 }
             }
             cases.push(ReplayCase {
@@ -195,8 +198,9 @@ pub fn replay_cases(
                 args,
                 body,
                 query,
-                header_calls,
                 headers,
+                header_calls,
+                raw_headers,
                 response_type: chain.response.clone(),
                 response: response
                     .body
