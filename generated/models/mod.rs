@@ -7,3 +7,11 @@ pub mod intune {
 
 #[allow(unused_imports)]
 pub use intune::*;
+
+/// The types of the `outlook` area (`ms.prod`).
+pub mod outlook {
+    include!("outlook.rs");
+}
+
+#[allow(unused_imports)]
+pub use outlook::*;

@@ -15,3 +15,11 @@ mod device_management {
 
 #[allow(unused_imports)]
 pub use device_management::*;
+
+/// The request builders under `/users`.
+mod users {
+    include!("users.rs");
+}
+
+#[allow(unused_imports)]
+pub use users::*;

@@ -25,6 +25,12 @@ pub struct FieldView {
     pub ident: String,
     /// Field type.
     pub ty: String,
+    /// The associated `Property<Self>` constant naming the field.
+    pub constant: String,
+    /// `#[doc]` attributes of the constant.
+    pub constant_docs: String,
+    /// The wire name as a string literal token.
+    pub wire: String,
 }
 
 /// A struct, as tokens.
@@ -140,7 +146,7 @@ pub fn emit(
         };
         let mut doc = Doc::new();
         doc.raw(line.to_owned());
-        let mut scope = Scope::with_reserved(&["additional_properties"]);
+        let mut scope = field_scopes();
         let fields = params
             .iter()
             .take(super::limits::MAX_FIELDS)
@@ -263,7 +269,7 @@ fn struct_view(
         ));
     }
     source_lines(&mut doc, def, sources);
-    let mut scope = Scope::with_reserved(&["additional_properties"]);
+    let mut scope = field_scopes();
     let fields = table
         .all_properties(index)
         .into_iter()
@@ -278,6 +284,20 @@ fn struct_view(
         extra_ident: "additional_properties".to_owned(),
         odata_default: derived && !def.is_abstract,
         odata_type: Some(Literal::string(&odata_type(def)).to_string()),
+    }
+}
+
+/// The names a struct's fields take, and those of their `Property`
+/// constants, which share the impl block with `ODATA_TYPE`.
+struct FieldScopes {
+    fields: Scope,
+    constants: Scope,
+}
+
+fn field_scopes() -> FieldScopes {
+    FieldScopes {
+        fields: Scope::with_reserved(&["additional_properties"]),
+        constants: Scope::with_reserved(&["ODATA_TYPE"]),
     }
 }
 
@@ -296,7 +316,7 @@ fn property_field(
     owner: usize,
     table: &TypeTable<'_>,
     sources: &SourceMap,
-    scope: &mut Scope,
+    scope: &mut FieldScopes,
 ) -> FieldView {
     let mut doc = Doc::new();
     if let Some(d) = &p.description {
@@ -329,9 +349,17 @@ fn field_view(
     doc: Doc,
     owner: Option<usize>,
     table: &TypeTable<'_>,
-    scope: &mut Scope,
+    scope: &mut FieldScopes,
 ) -> FieldView {
-    let name = scope.claim(names::snake(wire, "field"), "_");
+    let name = scope.fields.claim(names::snake(wire, "field"), "_");
+    // Field names are ASCII snake case, unique per struct, so their upper
+    // case is too; the scope only keeps them clear of `ODATA_TYPE`.
+    let constant = scope.constants.claim(name.to_ascii_uppercase(), "_");
+    let mut constant_docs = Doc::new();
+    constant_docs.raw(format!(
+        "The `{}` property, for [`with_null`](Self::with_null).",
+        super::docs::sanitize(&wire.replace('`', "'"))
+    ));
     let rust = table.rust_type(ty, owner, true);
 
     let tokens = rust.tokens;
@@ -349,6 +377,9 @@ fn field_view(
         serde: serde.to_string(),
         ident: ident(&name).to_string(),
         ty: quote!(Option<#tokens>).to_string(),
+        constant: ident(&constant).to_string(),
+        constant_docs: constant_docs.tokens().to_string(),
+        wire: wire_lit.to_string(),
     }
 }
 
