@@ -301,6 +301,15 @@ fn field_scopes() -> FieldScopes {
     }
 }
 
+impl FieldScopes {
+    /// The constant of the field `name`: its SCREAMING_SNAKE_CASE. Field
+    /// names are ASCII snake case and unique per struct, so their upper case
+    /// is too; the scope only keeps them clear of `ODATA_TYPE`.
+    fn constant(&mut self, name: &str) -> String {
+        self.constants.claim(name.to_ascii_uppercase(), "_")
+    }
+}
+
 fn source_lines(doc: &mut Doc, def: &TypeDef, sources: &SourceMap) {
     doc.paragraph_break();
     let places: Vec<String> = def
@@ -352,9 +361,7 @@ fn field_view(
     scope: &mut FieldScopes,
 ) -> FieldView {
     let name = scope.fields.claim(names::snake(wire, "field"), "_");
-    // Field names are ASCII snake case, unique per struct, so their upper
-    // case is too; the scope only keeps them clear of `ODATA_TYPE`.
-    let constant = scope.constants.claim(name.to_ascii_uppercase(), "_");
+    let constant = scope.constant(&name);
     let mut constant_docs = Doc::new();
     constant_docs.raw(format!(
         "The `{}` property, for [`with_null`](Self::with_null).",
@@ -426,5 +433,35 @@ fn enum_view(index: usize, def: &TypeDef, table: &TypeTable<'_>, sources: &Sourc
         ident: ident(table.ident(index)).to_string(),
         variants,
         other: ident(&other).to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::field_scopes;
+
+    #[test]
+    fn property_constants_are_upper_case_and_clear_of_odata_type() {
+        let mut scope = field_scopes();
+        let names: Vec<String> = [
+            "office_location",
+            "type_",
+            "_3des",
+            "odata_type",
+            "odata_type_2",
+        ]
+        .iter()
+        .map(|field| scope.constant(field))
+        .collect();
+        assert_eq!(
+            names,
+            [
+                "OFFICE_LOCATION",
+                "TYPE_",
+                "_3DES",
+                "ODATA_TYPE_2",
+                "ODATA_TYPE_2_2"
+            ]
+        );
     }
 }
