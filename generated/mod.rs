@@ -3,7 +3,7 @@
 /// The runtime the generated code calls: HTTP client, errors, paging, serde helpers.
 pub use ::docgen_runtime as runtime;
 
-/// The types the pages document (6): structs for entity and complex types,
+/// The types the pages document (9): structs for entity and complex types,
 /// enums for enum types, one module per product area, all re-exported here.
 pub mod models {
     #![allow(
@@ -14,7 +14,7 @@ pub mod models {
     include!("models/mod.rs");
 }
 
-/// The request builders: the URL as a tree (10 documented requests).
+/// The request builders: the URL as a tree (11 documented requests).
 ///
 /// [`Client`] has a method per top-level segment (`users()`, `me()`); each
 /// builder a method per segment that follows (`messages()`, `by_id(id)`,

@@ -1038,7 +1038,11 @@ fn hard_37_name_value_parameters_and_request_headers() {
     // A `|Name|Value|Description|` table whose values are types is the
     // parameters table; one whose values are not (`etag`) is not read.
     let Some(RequestBody::Parameters(params)) = &op.request_body else {
-        panic!("parameters expected: {:?}\n{}", op.request_body, listing(&docs));
+        panic!(
+            "parameters expected: {:?}\n{}",
+            op.request_body,
+            listing(&docs)
+        );
     };
     let names: Vec<(&str, &str)> = params
         .iter()
@@ -1050,7 +1054,12 @@ fn hard_37_name_value_parameters_and_request_headers() {
     let headers: Vec<(&str, Vec<&str>)> = op
         .request_headers
         .iter()
-        .map(|h| (h.name.as_str(), h.values.iter().map(String::as_str).collect()))
+        .map(|h| {
+            (
+                h.name.as_str(),
+                h.values.iter().map(String::as_str).collect(),
+            )
+        })
         .collect();
     assert_eq!(
         headers,

@@ -6,6 +6,9 @@ use super::*;
 #[allow(unused_imports)]
 use serde::{Deserialize, Serialize};
 
+#[allow(unused_imports)]
+use super::super::runtime;
+
 /// `deviceConfigurationUserStatus` (entity).
 ///
 /// Summarizes, for one user, how a device configuration profile has been applied across that user's devices. Inherits from entity.
@@ -60,6 +63,44 @@ impl DeviceConfigurationUserStatus {
             Self::ODATA_TYPE,
         )
     }
+
+    /// The `id` property, for [`with_null`](Self::with_null).
+    pub const ID: runtime::Property<Self> = runtime::Property::new(
+        "id",
+        |m| m.id = None,
+    );
+    /// The `userDisplayName` property, for [`with_null`](Self::with_null).
+    pub const USER_DISPLAY_NAME: runtime::Property<Self> = runtime::Property::new(
+        "userDisplayName",
+        |m| m.user_display_name = None,
+    );
+    /// The `devicesCount` property, for [`with_null`](Self::with_null).
+    pub const DEVICES_COUNT: runtime::Property<Self> = runtime::Property::new(
+        "devicesCount",
+        |m| m.devices_count = None,
+    );
+    /// The `status` property, for [`with_null`](Self::with_null).
+    pub const STATUS: runtime::Property<Self> = runtime::Property::new(
+        "status",
+        |m| m.status = None,
+    );
+    /// The `lastReportedDateTime` property, for [`with_null`](Self::with_null).
+    pub const LAST_REPORTED_DATE_TIME: runtime::Property<Self> = runtime::Property::new(
+        "lastReportedDateTime",
+        |m| m.last_reported_date_time = None,
+    );
+    /// The `userPrincipalName` property, for [`with_null`](Self::with_null).
+    pub const USER_PRINCIPAL_NAME: runtime::Property<Self> = runtime::Property::new(
+        "userPrincipalName",
+        |m| m.user_principal_name = None,
+    );
+    /// Sends `null` for `property`, which clears it in a PATCH body; a `None` field is left out instead. Empties the field: a value set in it afterwards is sent in place of the `null`.
+    pub fn with_null(mut self, property: runtime::Property<Self>) -> Self {
+        property.clear(&mut self);
+        self.additional_properties
+            .insert(property.name().to_owned(), serde_json::Value::Null);
+        self
+    }
 }
 
 /// Empty, except for `@odata.type`, which the service needs to tell derived types apart.
@@ -111,6 +152,19 @@ impl Entity {
             &self.additional_properties,
             Self::ODATA_TYPE,
         )
+    }
+
+    /// The `id` property, for [`with_null`](Self::with_null).
+    pub const ID: runtime::Property<Self> = runtime::Property::new(
+        "id",
+        |m| m.id = None,
+    );
+    /// Sends `null` for `property`, which clears it in a PATCH body; a `None` field is left out instead. Empties the field: a value set in it afterwards is sent in place of the `null`.
+    pub fn with_null(mut self, property: runtime::Property<Self>) -> Self {
+        property.clear(&mut self);
+        self.additional_properties
+            .insert(property.name().to_owned(), serde_json::Value::Null);
+        self
     }
 }
 
@@ -167,6 +221,44 @@ impl ManagedDeviceMobileAppConfigurationUserStatus {
             &self.additional_properties,
             Self::ODATA_TYPE,
         )
+    }
+
+    /// The `id` property, for [`with_null`](Self::with_null).
+    pub const ID: runtime::Property<Self> = runtime::Property::new(
+        "id",
+        |m| m.id = None,
+    );
+    /// The `userDisplayName` property, for [`with_null`](Self::with_null).
+    pub const USER_DISPLAY_NAME: runtime::Property<Self> = runtime::Property::new(
+        "userDisplayName",
+        |m| m.user_display_name = None,
+    );
+    /// The `devicesCount` property, for [`with_null`](Self::with_null).
+    pub const DEVICES_COUNT: runtime::Property<Self> = runtime::Property::new(
+        "devicesCount",
+        |m| m.devices_count = None,
+    );
+    /// The `status` property, for [`with_null`](Self::with_null).
+    pub const STATUS: runtime::Property<Self> = runtime::Property::new(
+        "status",
+        |m| m.status = None,
+    );
+    /// The `lastReportedDateTime` property, for [`with_null`](Self::with_null).
+    pub const LAST_REPORTED_DATE_TIME: runtime::Property<Self> = runtime::Property::new(
+        "lastReportedDateTime",
+        |m| m.last_reported_date_time = None,
+    );
+    /// The `userPrincipalName` property, for [`with_null`](Self::with_null).
+    pub const USER_PRINCIPAL_NAME: runtime::Property<Self> = runtime::Property::new(
+        "userPrincipalName",
+        |m| m.user_principal_name = None,
+    );
+    /// Sends `null` for `property`, which clears it in a PATCH body; a `None` field is left out instead. Empties the field: a value set in it afterwards is sent in place of the `null`.
+    pub fn with_null(mut self, property: runtime::Property<Self>) -> Self {
+        property.clear(&mut self);
+        self.additional_properties
+            .insert(property.name().to_owned(), serde_json::Value::Null);
+        self
     }
 }
 
@@ -244,6 +336,44 @@ impl UserAppInstallStatus {
             &self.additional_properties,
             Self::ODATA_TYPE,
         )
+    }
+
+    /// The `id` property, for [`with_null`](Self::with_null).
+    pub const ID: runtime::Property<Self> = runtime::Property::new(
+        "id",
+        |m| m.id = None,
+    );
+    /// The `userName` property, for [`with_null`](Self::with_null).
+    pub const USER_NAME: runtime::Property<Self> = runtime::Property::new(
+        "userName",
+        |m| m.user_name = None,
+    );
+    /// The `userPrincipalName` property, for [`with_null`](Self::with_null).
+    pub const USER_PRINCIPAL_NAME: runtime::Property<Self> = runtime::Property::new(
+        "userPrincipalName",
+        |m| m.user_principal_name = None,
+    );
+    /// The `installedDeviceCount` property, for [`with_null`](Self::with_null).
+    pub const INSTALLED_DEVICE_COUNT: runtime::Property<Self> = runtime::Property::new(
+        "installedDeviceCount",
+        |m| m.installed_device_count = None,
+    );
+    /// The `failedDeviceCount` property, for [`with_null`](Self::with_null).
+    pub const FAILED_DEVICE_COUNT: runtime::Property<Self> = runtime::Property::new(
+        "failedDeviceCount",
+        |m| m.failed_device_count = None,
+    );
+    /// The `notInstalledDeviceCount` property, for [`with_null`](Self::with_null).
+    pub const NOT_INSTALLED_DEVICE_COUNT: runtime::Property<Self> = runtime::Property::new(
+        "notInstalledDeviceCount",
+        |m| m.not_installed_device_count = None,
+    );
+    /// Sends `null` for `property`, which clears it in a PATCH body; a `None` field is left out instead. Empties the field: a value set in it afterwards is sent in place of the `null`.
+    pub fn with_null(mut self, property: runtime::Property<Self>) -> Self {
+        property.clear(&mut self);
+        self.additional_properties
+            .insert(property.name().to_owned(), serde_json::Value::Null);
+        self
     }
 }
 
@@ -376,6 +506,8 @@ impl<'de> Deserialize<'de> for ComplianceStatus {
 pub enum AnyEntity {
     /// [`Entity`], or a derived type this SDK does not know.
     Entity(Box<Entity>),
+    /// [`CalendarEntry`].
+    CalendarEntry(Box<CalendarEntry>),
     /// [`DeviceConfigurationUserStatus`].
     DeviceConfigurationUserStatus(Box<DeviceConfigurationUserStatus>),
     /// [`ManagedDeviceMobileAppConfigurationUserStatus`].
@@ -393,6 +525,7 @@ impl AnyEntity {
     pub fn odata_type(&self) -> &str {
         match self {
             Self::Entity(value) => value.odata_type(),
+            Self::CalendarEntry(value) => value.odata_type(),
             Self::DeviceConfigurationUserStatus(value) => value.odata_type(),
             Self::ManagedDeviceMobileAppConfigurationUserStatus(value) => {
                 value.odata_type()
@@ -406,6 +539,12 @@ impl AnyEntity {
 impl From<Entity> for AnyEntity {
     fn from(value: Entity) -> Self {
         Self::Entity(Box::new(value))
+    }
+}
+
+impl From<CalendarEntry> for AnyEntity {
+    fn from(value: CalendarEntry) -> Self {
+        Self::CalendarEntry(Box::new(value))
     }
 }
 
@@ -437,6 +576,7 @@ impl Serialize for AnyEntity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::Entity(value) => value.serialize(serializer),
+            Self::CalendarEntry(value) => value.serialize(serializer),
             Self::DeviceConfigurationUserStatus(value) => value.serialize(serializer),
             Self::ManagedDeviceMobileAppConfigurationUserStatus(value) => {
                 value.serialize(serializer)
@@ -455,6 +595,9 @@ impl<'de> Deserialize<'de> for AnyEntity {
         let key = super::super::runtime::odata_type_key(&value);
         Ok(
             match key.as_deref() {
+                Some("microsoft.graph.calendarentry") => {
+                    Self::CalendarEntry(super::super::runtime::from_json_value(value)?)
+                }
                 Some("microsoft.graph.deviceconfigurationuserstatus") => {
                     Self::DeviceConfigurationUserStatus(
                         super::super::runtime::from_json_value(value)?,

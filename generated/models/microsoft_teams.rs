@@ -6,6 +6,9 @@ use super::*;
 #[allow(unused_imports)]
 use serde::{Deserialize, Serialize};
 
+#[allow(unused_imports)]
+use super::super::runtime;
+
 /// `team` (entity).
 ///
 /// A workspace that a group of people share for chats, meetings and files. This page describes only the few properties that the pages of this documentation set use. Inherits from entity.
@@ -50,6 +53,34 @@ impl Team {
             Self::ODATA_TYPE,
         )
     }
+
+    /// The `id` property, for [`with_null`](Self::with_null).
+    pub const ID: runtime::Property<Self> = runtime::Property::new(
+        "id",
+        |m| m.id = None,
+    );
+    /// The `displayName` property, for [`with_null`](Self::with_null).
+    pub const DISPLAY_NAME: runtime::Property<Self> = runtime::Property::new(
+        "displayName",
+        |m| m.display_name = None,
+    );
+    /// The `description` property, for [`with_null`](Self::with_null).
+    pub const DESCRIPTION: runtime::Property<Self> = runtime::Property::new(
+        "description",
+        |m| m.description = None,
+    );
+    /// The `isArchived` property, for [`with_null`](Self::with_null).
+    pub const IS_ARCHIVED: runtime::Property<Self> = runtime::Property::new(
+        "isArchived",
+        |m| m.is_archived = None,
+    );
+    /// Sends `null` for `property`, which clears it in a PATCH body; a `None` field is left out instead. Empties the field: a value set in it afterwards is sent in place of the `null`.
+    pub fn with_null(mut self, property: runtime::Property<Self>) -> Self {
+        property.clear(&mut self);
+        self.additional_properties
+            .insert(property.name().to_owned(), serde_json::Value::Null);
+        self
+    }
 }
 
 /// Empty, except for `@odata.type`, which the service needs to tell derived types apart.
@@ -89,4 +120,34 @@ pub struct CloneBody {
     /// JSON members the documentation does not list (`@odata.type` among them), kept so a round trip loses nothing.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl CloneBody {
+    /// The `displayName` property, for [`with_null`](Self::with_null).
+    pub const DISPLAY_NAME: runtime::Property<Self> = runtime::Property::new(
+        "displayName",
+        |m| m.display_name = None,
+    );
+    /// The `description` property, for [`with_null`](Self::with_null).
+    pub const DESCRIPTION: runtime::Property<Self> = runtime::Property::new(
+        "description",
+        |m| m.description = None,
+    );
+    /// The `mailNickname` property, for [`with_null`](Self::with_null).
+    pub const MAIL_NICKNAME: runtime::Property<Self> = runtime::Property::new(
+        "mailNickname",
+        |m| m.mail_nickname = None,
+    );
+    /// The `partsToClone` property, for [`with_null`](Self::with_null).
+    pub const PARTS_TO_CLONE: runtime::Property<Self> = runtime::Property::new(
+        "partsToClone",
+        |m| m.parts_to_clone = None,
+    );
+    /// Sends `null` for `property`, which clears it in a PATCH body; a `None` field is left out instead. Empties the field: a value set in it afterwards is sent in place of the `null`.
+    pub fn with_null(mut self, property: runtime::Property<Self>) -> Self {
+        property.clear(&mut self);
+        self.additional_properties
+            .insert(property.name().to_owned(), serde_json::Value::Null);
+        self
+    }
 }

@@ -15,3 +15,11 @@ pub mod microsoft_teams {
 
 #[allow(unused_imports)]
 pub use microsoft_teams::*;
+
+/// The types of the `outlook` area (`ms.prod`).
+pub mod outlook {
+    include!("outlook.rs");
+}
+
+#[allow(unused_imports)]
+pub use outlook::*;

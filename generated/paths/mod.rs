@@ -23,3 +23,11 @@ mod teams {
 
 #[allow(unused_imports)]
 pub use teams::*;
+
+/// The request builders under `/users`.
+mod users {
+    include!("users.rs");
+}
+
+#[allow(unused_imports)]
+pub use users::*;

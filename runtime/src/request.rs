@@ -15,6 +15,7 @@ use url::Url;
 use super::bearer;
 use super::client::Client;
 use super::error::{ApiError, Error};
+use super::null_members;
 use super::path::check_relative_path;
 use super::raw_body::RawBody;
 use super::retry;
@@ -168,10 +169,15 @@ impl<T> Request<T> {
     /// Sends `body` as JSON with `Content-Type: application/json`.
     ///
     /// The body is serialized right away; a failure is returned by
-    /// [`send`](Self::send) as [`Error::Serialize`].
+    /// [`send`](Self::send) as [`Error::Serialize`]. A property that a
+    /// model's `with_null` nulled and that was set again afterwards is sent
+    /// once, with its value (see [`Property`](super::Property)).
     pub fn json_body<B: Serialize + ?Sized>(mut self, body: &B) -> Self {
         match serde_json::to_vec(body) {
-            Ok(bytes) => self.body = Some(Body::Json(Bytes::from(bytes))),
+            Ok(bytes) => {
+                let bytes = null_members::value_over_null(bytes);
+                self.body = Some(Body::Json(Bytes::from(bytes)));
+            }
             Err(err) => self.fail(Error::Serialize(err)),
         }
         self

@@ -25,6 +25,12 @@ pub struct FieldView {
     pub ident: String,
     /// Field type.
     pub ty: String,
+    /// The associated `Property<Self>` constant naming the field.
+    pub constant: String,
+    /// `#[doc]` attributes of the constant.
+    pub constant_docs: String,
+    /// The wire name as a string literal token.
+    pub wire: String,
 }
 
 /// A struct, as tokens.
@@ -140,7 +146,7 @@ pub fn emit(
         };
         let mut doc = Doc::new();
         doc.raw(line.to_owned());
-        let mut scope = Scope::with_reserved(&["additional_properties"]);
+        let mut scope = field_scopes();
         let fields = params
             .iter()
             .take(super::limits::MAX_FIELDS)
@@ -263,7 +269,7 @@ fn struct_view(
         ));
     }
     source_lines(&mut doc, def, sources);
-    let mut scope = Scope::with_reserved(&["additional_properties"]);
+    let mut scope = field_scopes();
     let fields = table
         .all_properties(index)
         .into_iter()
@@ -278,6 +284,29 @@ fn struct_view(
         extra_ident: "additional_properties".to_owned(),
         odata_default: derived && !def.is_abstract,
         odata_type: Some(Literal::string(&odata_type(def)).to_string()),
+    }
+}
+
+/// The names a struct's fields take, and those of their `Property`
+/// constants, which share the impl block with `ODATA_TYPE`.
+struct FieldScopes {
+    fields: Scope,
+    constants: Scope,
+}
+
+fn field_scopes() -> FieldScopes {
+    FieldScopes {
+        fields: Scope::with_reserved(&["additional_properties"]),
+        constants: Scope::with_reserved(&["ODATA_TYPE"]),
+    }
+}
+
+impl FieldScopes {
+    /// The constant of the field `name`: its SCREAMING_SNAKE_CASE. Field
+    /// names are ASCII snake case and unique per struct, so their upper case
+    /// is too; the scope only keeps them clear of `ODATA_TYPE`.
+    fn constant(&mut self, name: &str) -> String {
+        self.constants.claim(name.to_ascii_uppercase(), "_")
     }
 }
 
@@ -296,7 +325,7 @@ fn property_field(
     owner: usize,
     table: &TypeTable<'_>,
     sources: &SourceMap,
-    scope: &mut Scope,
+    scope: &mut FieldScopes,
 ) -> FieldView {
     let mut doc = Doc::new();
     if let Some(d) = &p.description {
@@ -329,9 +358,15 @@ fn field_view(
     doc: Doc,
     owner: Option<usize>,
     table: &TypeTable<'_>,
-    scope: &mut Scope,
+    scope: &mut FieldScopes,
 ) -> FieldView {
-    let name = scope.claim(names::snake(wire, "field"), "_");
+    let name = scope.fields.claim(names::snake(wire, "field"), "_");
+    let constant = scope.constant(&name);
+    let mut constant_docs = Doc::new();
+    constant_docs.raw(format!(
+        "The `{}` property, for [`with_null`](Self::with_null).",
+        super::docs::sanitize(&wire.replace('`', "'"))
+    ));
     let rust = table.rust_type(ty, owner, true);
 
     let tokens = rust.tokens;
@@ -349,6 +384,9 @@ fn field_view(
         serde: serde.to_string(),
         ident: ident(&name).to_string(),
         ty: quote!(Option<#tokens>).to_string(),
+        constant: ident(&constant).to_string(),
+        constant_docs: constant_docs.tokens().to_string(),
+        wire: wire_lit.to_string(),
     }
 }
 
@@ -395,5 +433,35 @@ fn enum_view(index: usize, def: &TypeDef, table: &TypeTable<'_>, sources: &Sourc
         ident: ident(table.ident(index)).to_string(),
         variants,
         other: ident(&other).to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::field_scopes;
+
+    #[test]
+    fn property_constants_are_upper_case_and_clear_of_odata_type() {
+        let mut scope = field_scopes();
+        let names: Vec<String> = [
+            "office_location",
+            "type_",
+            "_3des",
+            "odata_type",
+            "odata_type_2",
+        ]
+        .iter()
+        .map(|field| scope.constant(field))
+        .collect();
+        assert_eq!(
+            names,
+            [
+                "OFFICE_LOCATION",
+                "TYPE_",
+                "_3DES",
+                "ODATA_TYPE_2",
+                "ODATA_TYPE_2_2"
+            ]
+        );
     }
 }

@@ -48,6 +48,10 @@ const SOURCES: &[(&str, &str)] = &[
     ("lib.rs", include_str!("../../../runtime/src/lib.rs")),
     ("node.rs", include_str!("../../../runtime/src/node.rs")),
     (
+        "null_members.rs",
+        include_str!("../../../runtime/src/null_members.rs"),
+    ),
+    (
         "numbers.rs",
         include_str!("../../../runtime/src/numbers.rs"),
     ),
@@ -72,6 +76,10 @@ const SOURCES: &[(&str, &str)] = &[
     (
         "polymorphic.rs",
         include_str!("../../../runtime/src/polymorphic.rs"),
+    ),
+    (
+        "property.rs",
+        include_str!("../../../runtime/src/property.rs"),
     ),
     (
         "raw_body.rs",
