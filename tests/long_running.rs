@@ -75,11 +75,11 @@ fn v1_long_running_operations() {
     }
     let emitted = emit(&common::graph_docs());
     let expected: BTreeSet<String> = [
-        "client.drives().by_id(drive_id).items().by_id(item_id).copy() -> runtime::Accepted<models::DriveItem>",
-        "client.groups().by_id(id).drive().items().by_id(item_id).copy() -> runtime::Accepted<models::DriveItem>",
-        "client.me().drive().items().by_id(id).copy() -> runtime::Accepted<models::DriveItem>",
-        "client.sites().by_id(id).drive().items().by_id(item_id).copy() -> runtime::Accepted<models::DriveItem>",
-        "client.users().by_id(id).drive().items().by_id(item_id).copy() -> runtime::Accepted<models::DriveItem>",
+        "client.drives().by_id(drive_id).items().by_id(item_id).copy(body) -> runtime::Accepted<models::DriveItem>",
+        "client.groups().by_id(id).drive().items().by_id(item_id).copy(body) -> runtime::Accepted<models::DriveItem>",
+        "client.me().drive().items().by_id(id).copy(body) -> runtime::Accepted<models::DriveItem>",
+        "client.sites().by_id(id).drive().items().by_id(item_id).copy(body) -> runtime::Accepted<models::DriveItem>",
+        "client.users().by_id(id).drive().items().by_id(item_id).copy(body) -> runtime::Accepted<models::DriveItem>",
         "client.external().connections().by_id(id).schema().create(body) -> runtime::Accepted<models::Schema>",
         "client.print().printers().create_segment().create(body) -> runtime::Accepted<serde_json::Value>",
         "client.teams().create(body) -> runtime::Accepted<models::Team>",
