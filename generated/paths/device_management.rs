@@ -169,6 +169,8 @@ impl<'a> UserStatus<'a> {
     ///
     /// PATCH `/deviceManagement/deviceConfigurations/{deviceConfigurationId}/rootCertificate/userStatuses/{deviceConfigurationUserStatusId}`
     ///
+    /// Sends only the properties that are set (`Some`); the others keep their values. To clear one, send `null` for it with the body's `with_null` (`.with_null(Model::PROPERTY)`).
+    ///
     /// Succeeds with status 200; any other status is an error.
     /// Returns [`DeviceConfigurationUserStatus`](models::DeviceConfigurationUserStatus).
     ///

@@ -46,6 +46,8 @@ impl<'a> CalendarEntry<'a> {
     ///
     /// PATCH `/users/{id}/calendarEntries/{id}`
     ///
+    /// Sends only the properties that are set (`Some`); the others keep their values. To clear one, send `null` for it with the body's `with_null` (`.with_null(Model::PROPERTY)`).
+    ///
     /// Succeeds with status 200; any other status is an error.
     /// Returns [`CalendarEntry`](models::CalendarEntry).
     ///

@@ -513,6 +513,13 @@ fn request_docs(
     let method = &term.method;
     let shown: Vec<&str> = templates.to_vec();
     doc.raw(format!("{method} {}", show_paths(&shown, suffix)));
+    if term.method == "PATCH" && term.body.is_some() {
+        doc.text(
+            "Sends only the properties that are set (`Some`); the others keep their values. \
+             To clear one, send `null` for it with the body's `with_null` \
+             (`.with_null(Model::PROPERTY)`).",
+        );
+    }
     if term.raw_body {
         doc.text(
             "Sends `body` as raw content, with its Content-Type; a body made from bytes is \
