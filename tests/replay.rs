@@ -94,8 +94,9 @@ fn every_documented_exchange_replays_against_the_mock() {
         *skipped_by.entry(format!("{why:?}")).or_default() += 1;
     }
     let mut report = format!(
-        "# Replay against docgen mock (v1.0)\n\n- exchanges replayed: {}\n- passed: {passed} ({other_example} answered with another page's example of the same request)\n- failed: {}\n  - on pages with example defects (`docgen lint`): {}\n  - unexplained: {}\n- not replayable: {} ({skipped_by:?})\n\n| failure | exchanges |\n|---|---|\n",
+        "# Replay against docgen mock (v1.0)\n\n- exchanges replayed: {}\n- sending documented headers through the typed helpers: {}\n- passed: {passed} ({other_example} answered with another page's example of the same request)\n- failed: {}\n  - on pages with example defects (`docgen lint`): {}\n  - unexplained: {}\n- not replayable: {} ({skipped_by:?})\n\n| failure | exchanges |\n|---|---|\n",
         cases.len(),
+        cases.iter().filter(|c| !c.header_calls.is_empty()).count(),
         cases.len() - passed,
         explained.values().sum::<usize>(),
         unexplained.len(),
