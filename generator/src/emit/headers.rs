@@ -45,6 +45,19 @@ impl Helper {
     }
 }
 
+/// The headers (lowercase) that have typed helpers, besides `Range` (a
+/// download's, set with numbers): what `docgen mock --strict` checks a
+/// request carries when its example shows them.
+pub const TYPED_HEADERS: &[&str] = &[
+    "accept-language",
+    "consistencylevel",
+    "content-language",
+    "if-match",
+    "if-none-match",
+    "prefer",
+    "workbook-session-id",
+];
+
 /// The helpers that set header `name` to `value` (or, with no value, that
 /// set that header at all). Empty when the runtime has no helper for it:
 /// `.header(name, value)` does it then.
@@ -132,7 +145,7 @@ fn unquote(value: &str) -> String {
 }
 
 /// The preferences of a `Prefer` value, split at commas outside quotes.
-fn split_preferences(value: &str) -> Vec<String> {
+pub fn split_preferences(value: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut current = String::new();
     let mut quoted = false;
@@ -203,6 +216,18 @@ mod tests {
         );
         assert!(calls("X-Custom", "1").is_empty());
         assert!(calls("ConsistencyLevel", "session").is_empty());
+    }
+
+    #[test]
+    fn every_typed_header_has_a_helper() {
+        for name in TYPED_HEADERS {
+            let sample = match *name {
+                "consistencylevel" => "eventual",
+                "prefer" => "respond-async",
+                _ => "value",
+            };
+            assert!(!helpers(name, Some(sample)).is_empty(), "{name}");
+        }
     }
 
     #[test]

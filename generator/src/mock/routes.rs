@@ -259,27 +259,18 @@ impl Routes {
     }
 }
 
-/// Request headers strict mode checks: the ones with typed helpers.
-const CHECKED_HEADERS: &[&str] = &[
-    "accept-language",
-    "consistencylevel",
-    "content-language",
-    "if-match",
-    "if-none-match",
-    "prefer",
-    "workbook-session-id",
-];
-
 /// Whether the documented header `(name, value)` is among those sent.
 fn header_sent((name, value): &(String, String), sent: &[(String, String)]) -> bool {
+    // Compared as sets, ignoring spacing and case: a client may send more
+    // preferences, in another order.
     let preferences = |v: &str| -> Vec<String> {
-        v.split(',')
+        crate::emit::headers::split_preferences(v)
+            .iter()
             .map(|p| {
                 p.split_whitespace()
                     .collect::<String>()
                     .to_ascii_lowercase()
             })
-            .filter(|p| !p.is_empty())
             .collect()
     };
     sent.iter()
@@ -333,7 +324,7 @@ fn route(
             .headers
             .iter()
             .map(|(n, v)| (n.to_ascii_lowercase(), v.clone()))
-            .filter(|(n, _)| CHECKED_HEADERS.contains(&n.as_str()))
+            .filter(|(n, _)| crate::emit::headers::TYPED_HEADERS.contains(&n.as_str()))
             .collect(),
         body: request.body.as_ref().and_then(|b| b.value()),
         response: MockResponse {
