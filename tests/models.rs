@@ -102,3 +102,87 @@ fn unknown_members_and_enum_values_survive_a_round_trip() {
     );
     assert_eq!(ComplianceStatus::NonCompliant.to_string(), "nonCompliant");
 }
+
+/// Decodes `text` both from the text itself (the one-pass path the client
+/// takes) and from a `serde_json::Value`, and checks they agree.
+fn any_entity(text: &str) -> AnyEntity {
+    let from_text: AnyEntity = serde_json::from_str(text).expect("decodes from text");
+    let value: serde_json::Value = serde_json::from_str(text).expect("json");
+    let from_value: AnyEntity = serde_json::from_value(value).expect("decodes from a value");
+    assert_eq!(from_text, from_value, "{text}");
+    from_text
+}
+
+#[test]
+fn odata_type_picks_the_variant_wherever_it_stands_in_the_object() {
+    // First, as the service writes it.
+    let first = any_entity(
+        r##"{"@odata.type":"#microsoft.graph.deviceConfigurationUserStatus","id":"1","devicesCount":3,"extra":[1]}"##,
+    );
+    // After documented members of the base type: those are read again into the derived type.
+    let late = any_entity(
+        r##"{"id":"1","devicesCount":3,"@odata.type":"#microsoft.graph.deviceConfigurationUserStatus","extra":[1]}"##,
+    );
+    // After members no type documents: they stay with the value.
+    let after_unknown = any_entity(
+        r##"{"extra":[1],"@odata.type":"#microsoft.graph.deviceConfigurationUserStatus","id":"1","devicesCount":3}"##,
+    );
+    for value in [&first, &late, &after_unknown] {
+        let AnyEntity::DeviceConfigurationUserStatus(status) = value else {
+            panic!("expected a device configuration user status, got {value:?}");
+        };
+        assert_eq!(status.id.as_deref(), Some("1"));
+        assert_eq!(status.devices_count, Some(3));
+        assert_eq!(status.additional_properties["extra"], json!([1]));
+        assert_eq!(
+            value.odata_type(),
+            "#microsoft.graph.deviceConfigurationUserStatus"
+        );
+    }
+    assert_eq!(first, late);
+    assert_eq!(first, after_unknown);
+}
+
+#[test]
+fn odata_type_that_names_no_derived_type_keeps_the_base_and_the_tag() {
+    for (text, tag) in [
+        (
+            r##"{"@odata.type":"#microsoft.graph.entity","id":"e"}"##,
+            json!("#microsoft.graph.entity"),
+        ),
+        (
+            r##"{"id":"e","@odata.type":"#microsoft.graph.notYetKnown"}"##,
+            json!("#microsoft.graph.notYetKnown"),
+        ),
+        (r##"{"@odata.type":7,"id":"e"}"##, json!(7)),
+        (r##"{"@odata.type":null,"id":"e"}"##, json!(null)),
+    ] {
+        let AnyEntity::Entity(entity) = any_entity(text) else {
+            panic!("expected the base type for {text}");
+        };
+        assert_eq!(entity.id.as_deref(), Some("e"), "{text}");
+        assert_eq!(entity.additional_properties["@odata.type"], tag, "{text}");
+    }
+    // The first `@odata.type` decides; a second one is an ordinary member.
+    // (`serde_json::Value` keeps the last of a repeated name: from text only.)
+    let value: AnyEntity = serde_json::from_str(
+        r##"{"@odata.type":"#microsoft.graph.userAppInstallStatus","id":"u","@odata.type":"#microsoft.graph.entity"}"##,
+    )
+    .expect("decodes");
+    assert!(
+        matches!(value, AnyEntity::UserAppInstallStatus(_)),
+        "{value:?}"
+    );
+}
+
+#[test]
+fn a_wrong_member_in_a_derived_type_is_an_error_at_its_place() {
+    let text = "{\"@odata.type\":\"#microsoft.graph.userAppInstallStatus\",\n\"installedDeviceCount\":\"many\"}";
+    let err = serde_json::from_str::<AnyEntity>(text).expect_err("not a number");
+    assert!(err.to_string().contains("invalid type"), "{err}");
+    assert_eq!(err.line(), 2, "{err}");
+    let err = serde_json::from_str::<AnyEntity>("[]").expect_err("not an object");
+    assert!(err.to_string().contains("AnyEntity"), "{err}");
+    let err = serde_json::from_str::<Entity>("\"e\"").expect_err("not an object");
+    assert!(err.to_string().contains("Entity"), "{err}");
+}

@@ -16,7 +16,7 @@ use super::super::runtime;
 /// Includes the properties of [`Entity`], its base type.
 ///
 /// Documented in `resources/deviceconfigurationuserstatus.md:10`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct DeviceConfigurationUserStatus {
     /// The unique identifier of the entity, assigned by the service. Read-only.
     ///
@@ -65,34 +65,24 @@ impl DeviceConfigurationUserStatus {
     }
 
     /// The `id` property, for [`with_null`](Self::with_null).
-    pub const ID: runtime::Property<Self> = runtime::Property::new(
-        "id",
-        |m| m.id = None,
-    );
+    pub const ID: runtime::Property<Self> = runtime::Property::new("id");
     /// The `userDisplayName` property, for [`with_null`](Self::with_null).
     pub const USER_DISPLAY_NAME: runtime::Property<Self> = runtime::Property::new(
         "userDisplayName",
-        |m| m.user_display_name = None,
     );
     /// The `devicesCount` property, for [`with_null`](Self::with_null).
     pub const DEVICES_COUNT: runtime::Property<Self> = runtime::Property::new(
         "devicesCount",
-        |m| m.devices_count = None,
     );
     /// The `status` property, for [`with_null`](Self::with_null).
-    pub const STATUS: runtime::Property<Self> = runtime::Property::new(
-        "status",
-        |m| m.status = None,
-    );
+    pub const STATUS: runtime::Property<Self> = runtime::Property::new("status");
     /// The `lastReportedDateTime` property, for [`with_null`](Self::with_null).
     pub const LAST_REPORTED_DATE_TIME: runtime::Property<Self> = runtime::Property::new(
         "lastReportedDateTime",
-        |m| m.last_reported_date_time = None,
     );
     /// The `userPrincipalName` property, for [`with_null`](Self::with_null).
     pub const USER_PRINCIPAL_NAME: runtime::Property<Self> = runtime::Property::new(
         "userPrincipalName",
-        |m| m.user_principal_name = None,
     );
     /// Sends `null` for `property`, which clears it in a PATCH body; a `None` field is left out instead. Empties the field: a value set in it afterwards is sent in place of the `null`.
     pub fn with_null(mut self, property: runtime::Property<Self>) -> Self {
@@ -103,15 +93,9 @@ impl DeviceConfigurationUserStatus {
     }
 }
 
-/// Empty, except for `@odata.type`, which the service needs to tell derived types apart.
-impl Default for DeviceConfigurationUserStatus {
-    fn default() -> Self {
-        let mut additional_properties = serde_json::Map::new();
-        additional_properties
-            .insert(
-                "@odata.type".to_owned(),
-                serde_json::Value::String(Self::ODATA_TYPE.to_owned()),
-            );
+impl runtime::Members for DeviceConfigurationUserStatus {
+    const NAME: &'static str = "DeviceConfigurationUserStatus";
+    fn empty() -> Self {
         Self {
             id: None,
             user_display_name: None,
@@ -119,8 +103,54 @@ impl Default for DeviceConfigurationUserStatus {
             status: None,
             last_reported_date_time: None,
             user_principal_name: None,
-            additional_properties,
+            additional_properties: serde_json::Map::new(),
         }
+    }
+
+    fn member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match name {
+            "id" => runtime::read(&mut self.id, map),
+            "userDisplayName" => runtime::read(&mut self.user_display_name, map),
+            "devicesCount" => runtime::read(&mut self.devices_count, map),
+            "status" => runtime::read(&mut self.status, map),
+            "lastReportedDateTime" => {
+                runtime::read(&mut self.last_reported_date_time, map)
+            }
+            "userPrincipalName" => runtime::read(&mut self.user_principal_name, map),
+            _ => Ok(false),
+        }
+    }
+
+    fn additional_properties(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl<'de> Deserialize<'de> for DeviceConfigurationUserStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::deserialize_model(deserializer)
+    }
+}
+
+/// Empty, except for `@odata.type`, which the service needs to tell derived types apart.
+impl Default for DeviceConfigurationUserStatus {
+    fn default() -> Self {
+        let mut value = <Self as runtime::Members>::empty();
+        value
+            .additional_properties
+            .insert(
+                "@odata.type".to_owned(),
+                serde_json::Value::String(Self::ODATA_TYPE.to_owned()),
+            );
+        value
     }
 }
 
@@ -131,7 +161,7 @@ impl Default for DeviceConfigurationUserStatus {
 /// Where the documentation names this type, the SDK uses [`AnyEntity`], which also holds its derived types.
 ///
 /// Documented in `resources/entity.md:10`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Entity {
     /// The unique identifier of the entity, assigned by the service. Read-only.
     ///
@@ -155,16 +185,45 @@ impl Entity {
     }
 
     /// The `id` property, for [`with_null`](Self::with_null).
-    pub const ID: runtime::Property<Self> = runtime::Property::new(
-        "id",
-        |m| m.id = None,
-    );
+    pub const ID: runtime::Property<Self> = runtime::Property::new("id");
     /// Sends `null` for `property`, which clears it in a PATCH body; a `None` field is left out instead. Empties the field: a value set in it afterwards is sent in place of the `null`.
     pub fn with_null(mut self, property: runtime::Property<Self>) -> Self {
         property.clear(&mut self);
         self.additional_properties
             .insert(property.name().to_owned(), serde_json::Value::Null);
         self
+    }
+}
+
+impl runtime::Members for Entity {
+    const NAME: &'static str = "Entity";
+    fn empty() -> Self {
+        Self::default()
+    }
+
+    fn member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match name {
+            "id" => runtime::read(&mut self.id, map),
+            _ => Ok(false),
+        }
+    }
+
+    fn additional_properties(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl<'de> Deserialize<'de> for Entity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::deserialize_model(deserializer)
     }
 }
 
@@ -175,7 +234,7 @@ impl Entity {
 /// Includes the properties of [`Entity`], its base type.
 ///
 /// Documented in `resources/manageddevicemobileappconfigurationuserstatus.md:10`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ManagedDeviceMobileAppConfigurationUserStatus {
     /// The unique identifier of the entity, assigned by the service. Read-only.
     ///
@@ -224,34 +283,24 @@ impl ManagedDeviceMobileAppConfigurationUserStatus {
     }
 
     /// The `id` property, for [`with_null`](Self::with_null).
-    pub const ID: runtime::Property<Self> = runtime::Property::new(
-        "id",
-        |m| m.id = None,
-    );
+    pub const ID: runtime::Property<Self> = runtime::Property::new("id");
     /// The `userDisplayName` property, for [`with_null`](Self::with_null).
     pub const USER_DISPLAY_NAME: runtime::Property<Self> = runtime::Property::new(
         "userDisplayName",
-        |m| m.user_display_name = None,
     );
     /// The `devicesCount` property, for [`with_null`](Self::with_null).
     pub const DEVICES_COUNT: runtime::Property<Self> = runtime::Property::new(
         "devicesCount",
-        |m| m.devices_count = None,
     );
     /// The `status` property, for [`with_null`](Self::with_null).
-    pub const STATUS: runtime::Property<Self> = runtime::Property::new(
-        "status",
-        |m| m.status = None,
-    );
+    pub const STATUS: runtime::Property<Self> = runtime::Property::new("status");
     /// The `lastReportedDateTime` property, for [`with_null`](Self::with_null).
     pub const LAST_REPORTED_DATE_TIME: runtime::Property<Self> = runtime::Property::new(
         "lastReportedDateTime",
-        |m| m.last_reported_date_time = None,
     );
     /// The `userPrincipalName` property, for [`with_null`](Self::with_null).
     pub const USER_PRINCIPAL_NAME: runtime::Property<Self> = runtime::Property::new(
         "userPrincipalName",
-        |m| m.user_principal_name = None,
     );
     /// Sends `null` for `property`, which clears it in a PATCH body; a `None` field is left out instead. Empties the field: a value set in it afterwards is sent in place of the `null`.
     pub fn with_null(mut self, property: runtime::Property<Self>) -> Self {
@@ -262,15 +311,9 @@ impl ManagedDeviceMobileAppConfigurationUserStatus {
     }
 }
 
-/// Empty, except for `@odata.type`, which the service needs to tell derived types apart.
-impl Default for ManagedDeviceMobileAppConfigurationUserStatus {
-    fn default() -> Self {
-        let mut additional_properties = serde_json::Map::new();
-        additional_properties
-            .insert(
-                "@odata.type".to_owned(),
-                serde_json::Value::String(Self::ODATA_TYPE.to_owned()),
-            );
+impl runtime::Members for ManagedDeviceMobileAppConfigurationUserStatus {
+    const NAME: &'static str = "ManagedDeviceMobileAppConfigurationUserStatus";
+    fn empty() -> Self {
         Self {
             id: None,
             user_display_name: None,
@@ -278,8 +321,54 @@ impl Default for ManagedDeviceMobileAppConfigurationUserStatus {
             status: None,
             last_reported_date_time: None,
             user_principal_name: None,
-            additional_properties,
+            additional_properties: serde_json::Map::new(),
         }
+    }
+
+    fn member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match name {
+            "id" => runtime::read(&mut self.id, map),
+            "userDisplayName" => runtime::read(&mut self.user_display_name, map),
+            "devicesCount" => runtime::read(&mut self.devices_count, map),
+            "status" => runtime::read(&mut self.status, map),
+            "lastReportedDateTime" => {
+                runtime::read(&mut self.last_reported_date_time, map)
+            }
+            "userPrincipalName" => runtime::read(&mut self.user_principal_name, map),
+            _ => Ok(false),
+        }
+    }
+
+    fn additional_properties(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl<'de> Deserialize<'de> for ManagedDeviceMobileAppConfigurationUserStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::deserialize_model(deserializer)
+    }
+}
+
+/// Empty, except for `@odata.type`, which the service needs to tell derived types apart.
+impl Default for ManagedDeviceMobileAppConfigurationUserStatus {
+    fn default() -> Self {
+        let mut value = <Self as runtime::Members>::empty();
+        value
+            .additional_properties
+            .insert(
+                "@odata.type".to_owned(),
+                serde_json::Value::String(Self::ODATA_TYPE.to_owned()),
+            );
+        value
     }
 }
 
@@ -290,7 +379,7 @@ impl Default for ManagedDeviceMobileAppConfigurationUserStatus {
 /// Includes the properties of [`Entity`], its base type.
 ///
 /// Documented in `resources/userappinstallstatus.md:10`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct UserAppInstallStatus {
     /// The unique identifier of the entity, assigned by the service. Read-only.
     ///
@@ -339,34 +428,24 @@ impl UserAppInstallStatus {
     }
 
     /// The `id` property, for [`with_null`](Self::with_null).
-    pub const ID: runtime::Property<Self> = runtime::Property::new(
-        "id",
-        |m| m.id = None,
-    );
+    pub const ID: runtime::Property<Self> = runtime::Property::new("id");
     /// The `userName` property, for [`with_null`](Self::with_null).
-    pub const USER_NAME: runtime::Property<Self> = runtime::Property::new(
-        "userName",
-        |m| m.user_name = None,
-    );
+    pub const USER_NAME: runtime::Property<Self> = runtime::Property::new("userName");
     /// The `userPrincipalName` property, for [`with_null`](Self::with_null).
     pub const USER_PRINCIPAL_NAME: runtime::Property<Self> = runtime::Property::new(
         "userPrincipalName",
-        |m| m.user_principal_name = None,
     );
     /// The `installedDeviceCount` property, for [`with_null`](Self::with_null).
     pub const INSTALLED_DEVICE_COUNT: runtime::Property<Self> = runtime::Property::new(
         "installedDeviceCount",
-        |m| m.installed_device_count = None,
     );
     /// The `failedDeviceCount` property, for [`with_null`](Self::with_null).
     pub const FAILED_DEVICE_COUNT: runtime::Property<Self> = runtime::Property::new(
         "failedDeviceCount",
-        |m| m.failed_device_count = None,
     );
     /// The `notInstalledDeviceCount` property, for [`with_null`](Self::with_null).
     pub const NOT_INSTALLED_DEVICE_COUNT: runtime::Property<Self> = runtime::Property::new(
         "notInstalledDeviceCount",
-        |m| m.not_installed_device_count = None,
     );
     /// Sends `null` for `property`, which clears it in a PATCH body; a `None` field is left out instead. Empties the field: a value set in it afterwards is sent in place of the `null`.
     pub fn with_null(mut self, property: runtime::Property<Self>) -> Self {
@@ -377,15 +456,9 @@ impl UserAppInstallStatus {
     }
 }
 
-/// Empty, except for `@odata.type`, which the service needs to tell derived types apart.
-impl Default for UserAppInstallStatus {
-    fn default() -> Self {
-        let mut additional_properties = serde_json::Map::new();
-        additional_properties
-            .insert(
-                "@odata.type".to_owned(),
-                serde_json::Value::String(Self::ODATA_TYPE.to_owned()),
-            );
+impl runtime::Members for UserAppInstallStatus {
+    const NAME: &'static str = "UserAppInstallStatus";
+    fn empty() -> Self {
         Self {
             id: None,
             user_name: None,
@@ -393,8 +466,56 @@ impl Default for UserAppInstallStatus {
             installed_device_count: None,
             failed_device_count: None,
             not_installed_device_count: None,
-            additional_properties,
+            additional_properties: serde_json::Map::new(),
         }
+    }
+
+    fn member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match name {
+            "id" => runtime::read(&mut self.id, map),
+            "userName" => runtime::read(&mut self.user_name, map),
+            "userPrincipalName" => runtime::read(&mut self.user_principal_name, map),
+            "installedDeviceCount" => {
+                runtime::read(&mut self.installed_device_count, map)
+            }
+            "failedDeviceCount" => runtime::read(&mut self.failed_device_count, map),
+            "notInstalledDeviceCount" => {
+                runtime::read(&mut self.not_installed_device_count, map)
+            }
+            _ => Ok(false),
+        }
+    }
+
+    fn additional_properties(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl<'de> Deserialize<'de> for UserAppInstallStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::deserialize_model(deserializer)
+    }
+}
+
+/// Empty, except for `@odata.type`, which the service needs to tell derived types apart.
+impl Default for UserAppInstallStatus {
+    fn default() -> Self {
+        let mut value = <Self as runtime::Members>::empty();
+        value
+            .additional_properties
+            .insert(
+                "@odata.type".to_owned(),
+                serde_json::Value::String(Self::ODATA_TYPE.to_owned()),
+            );
+        value
     }
 }
 
@@ -492,8 +613,7 @@ impl<'de> Deserialize<'de> for ComplianceStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        runtime::deserialize_enum(deserializer)
     }
 }
 
@@ -587,37 +707,94 @@ impl Serialize for AnyEntity {
     }
 }
 
+impl runtime::Members for AnyEntity {
+    const NAME: &'static str = "AnyEntity";
+    fn empty() -> Self {
+        Self::Entity(Box::new(runtime::Members::empty()))
+    }
+
+    fn member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match self {
+            Self::Entity(value) => runtime::Members::member(value.as_mut(), name, map),
+            Self::CalendarEntry(value) => {
+                runtime::Members::member(value.as_mut(), name, map)
+            }
+            Self::DeviceConfigurationUserStatus(value) => {
+                runtime::Members::member(value.as_mut(), name, map)
+            }
+            Self::ManagedDeviceMobileAppConfigurationUserStatus(value) => {
+                runtime::Members::member(value.as_mut(), name, map)
+            }
+            Self::Team(value) => runtime::Members::member(value.as_mut(), name, map),
+            Self::UserAppInstallStatus(value) => {
+                runtime::Members::member(value.as_mut(), name, map)
+            }
+        }
+    }
+
+    fn additional_properties(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        match self {
+            Self::Entity(value) => {
+                runtime::Members::additional_properties(value.as_mut())
+            }
+            Self::CalendarEntry(value) => {
+                runtime::Members::additional_properties(value.as_mut())
+            }
+            Self::DeviceConfigurationUserStatus(value) => {
+                runtime::Members::additional_properties(value.as_mut())
+            }
+            Self::ManagedDeviceMobileAppConfigurationUserStatus(value) => {
+                runtime::Members::additional_properties(value.as_mut())
+            }
+            Self::Team(value) => runtime::Members::additional_properties(value.as_mut()),
+            Self::UserAppInstallStatus(value) => {
+                runtime::Members::additional_properties(value.as_mut())
+            }
+        }
+    }
+}
+
+impl runtime::Polymorphic for AnyEntity {
+    fn derived(key: &str) -> Option<Self> {
+        match key {
+            "microsoft.graph.calendarentry" => {
+                Some(Self::CalendarEntry(Box::new(runtime::Members::empty())))
+            }
+            "microsoft.graph.deviceconfigurationuserstatus" => {
+                Some(
+                    Self::DeviceConfigurationUserStatus(
+                        Box::new(runtime::Members::empty()),
+                    ),
+                )
+            }
+            "microsoft.graph.manageddevicemobileappconfigurationuserstatus" => {
+                Some(
+                    Self::ManagedDeviceMobileAppConfigurationUserStatus(
+                        Box::new(runtime::Members::empty()),
+                    ),
+                )
+            }
+            "microsoft.graph.team" => {
+                Some(Self::Team(Box::new(runtime::Members::empty())))
+            }
+            "microsoft.graph.userappinstallstatus" => {
+                Some(Self::UserAppInstallStatus(Box::new(runtime::Members::empty())))
+            }
+            _ => None,
+        }
+    }
+}
+
 impl<'de> Deserialize<'de> for AnyEntity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        let key = super::super::runtime::odata_type_key(&value);
-        Ok(
-            match key.as_deref() {
-                Some("microsoft.graph.calendarentry") => {
-                    Self::CalendarEntry(super::super::runtime::from_json_value(value)?)
-                }
-                Some("microsoft.graph.deviceconfigurationuserstatus") => {
-                    Self::DeviceConfigurationUserStatus(
-                        super::super::runtime::from_json_value(value)?,
-                    )
-                }
-                Some("microsoft.graph.manageddevicemobileappconfigurationuserstatus") => {
-                    Self::ManagedDeviceMobileAppConfigurationUserStatus(
-                        super::super::runtime::from_json_value(value)?,
-                    )
-                }
-                Some("microsoft.graph.team") => {
-                    Self::Team(super::super::runtime::from_json_value(value)?)
-                }
-                Some("microsoft.graph.userappinstallstatus") => {
-                    Self::UserAppInstallStatus(
-                        super::super::runtime::from_json_value(value)?,
-                    )
-                }
-                _ => Self::Entity(super::super::runtime::from_json_value(value)?),
-            },
-        )
+        runtime::deserialize_polymorphic(deserializer)
     }
 }

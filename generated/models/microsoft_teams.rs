@@ -16,7 +16,7 @@ use super::super::runtime;
 /// Includes the properties of [`Entity`], its base type.
 ///
 /// Documented in `resources/team.md:10`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Team {
     /// The unique identifier of the entity, assigned by the service. Read-only.
     ///
@@ -55,24 +55,18 @@ impl Team {
     }
 
     /// The `id` property, for [`with_null`](Self::with_null).
-    pub const ID: runtime::Property<Self> = runtime::Property::new(
-        "id",
-        |m| m.id = None,
-    );
+    pub const ID: runtime::Property<Self> = runtime::Property::new("id");
     /// The `displayName` property, for [`with_null`](Self::with_null).
     pub const DISPLAY_NAME: runtime::Property<Self> = runtime::Property::new(
         "displayName",
-        |m| m.display_name = None,
     );
     /// The `description` property, for [`with_null`](Self::with_null).
     pub const DESCRIPTION: runtime::Property<Self> = runtime::Property::new(
         "description",
-        |m| m.description = None,
     );
     /// The `isArchived` property, for [`with_null`](Self::with_null).
     pub const IS_ARCHIVED: runtime::Property<Self> = runtime::Property::new(
         "isArchived",
-        |m| m.is_archived = None,
     );
     /// Sends `null` for `property`, which clears it in a PATCH body; a `None` field is left out instead. Empties the field: a value set in it afterwards is sent in place of the `null`.
     pub fn with_null(mut self, property: runtime::Property<Self>) -> Self {
@@ -83,27 +77,63 @@ impl Team {
     }
 }
 
-/// Empty, except for `@odata.type`, which the service needs to tell derived types apart.
-impl Default for Team {
-    fn default() -> Self {
-        let mut additional_properties = serde_json::Map::new();
-        additional_properties
-            .insert(
-                "@odata.type".to_owned(),
-                serde_json::Value::String(Self::ODATA_TYPE.to_owned()),
-            );
+impl runtime::Members for Team {
+    const NAME: &'static str = "Team";
+    fn empty() -> Self {
         Self {
             id: None,
             display_name: None,
             description: None,
             is_archived: None,
-            additional_properties,
+            additional_properties: serde_json::Map::new(),
         }
+    }
+
+    fn member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match name {
+            "id" => runtime::read(&mut self.id, map),
+            "displayName" => runtime::read(&mut self.display_name, map),
+            "description" => runtime::read(&mut self.description, map),
+            "isArchived" => runtime::read(&mut self.is_archived, map),
+            _ => Ok(false),
+        }
+    }
+
+    fn additional_properties(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl<'de> Deserialize<'de> for Team {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::deserialize_model(deserializer)
+    }
+}
+
+/// Empty, except for `@odata.type`, which the service needs to tell derived types apart.
+impl Default for Team {
+    fn default() -> Self {
+        let mut value = <Self as runtime::Members>::empty();
+        value
+            .additional_properties
+            .insert(
+                "@odata.type".to_owned(),
+                serde_json::Value::String(Self::ODATA_TYPE.to_owned()),
+            );
+        value
     }
 }
 
 /// The request body of `client.teams().by_id(team_id).clone_action()` (`POST /teams/{team-id}/clone`).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct CloneBody {
     /// The name of the new team. Required.
     #[serde(rename = "displayName", skip_serializing_if = "Option::is_none")]
@@ -126,22 +156,18 @@ impl CloneBody {
     /// The `displayName` property, for [`with_null`](Self::with_null).
     pub const DISPLAY_NAME: runtime::Property<Self> = runtime::Property::new(
         "displayName",
-        |m| m.display_name = None,
     );
     /// The `description` property, for [`with_null`](Self::with_null).
     pub const DESCRIPTION: runtime::Property<Self> = runtime::Property::new(
         "description",
-        |m| m.description = None,
     );
     /// The `mailNickname` property, for [`with_null`](Self::with_null).
     pub const MAIL_NICKNAME: runtime::Property<Self> = runtime::Property::new(
         "mailNickname",
-        |m| m.mail_nickname = None,
     );
     /// The `partsToClone` property, for [`with_null`](Self::with_null).
     pub const PARTS_TO_CLONE: runtime::Property<Self> = runtime::Property::new(
         "partsToClone",
-        |m| m.parts_to_clone = None,
     );
     /// Sends `null` for `property`, which clears it in a PATCH body; a `None` field is left out instead. Empties the field: a value set in it afterwards is sent in place of the `null`.
     pub fn with_null(mut self, property: runtime::Property<Self>) -> Self {
@@ -149,5 +175,40 @@ impl CloneBody {
         self.additional_properties
             .insert(property.name().to_owned(), serde_json::Value::Null);
         self
+    }
+}
+
+impl runtime::Members for CloneBody {
+    const NAME: &'static str = "CloneBody";
+    fn empty() -> Self {
+        Self::default()
+    }
+
+    fn member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match name {
+            "displayName" => runtime::read(&mut self.display_name, map),
+            "description" => runtime::read(&mut self.description, map),
+            "mailNickname" => runtime::read(&mut self.mail_nickname, map),
+            "partsToClone" => runtime::read(&mut self.parts_to_clone, map),
+            _ => Ok(false),
+        }
+    }
+
+    fn additional_properties(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl<'de> Deserialize<'de> for CloneBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::deserialize_model(deserializer)
     }
 }

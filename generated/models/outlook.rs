@@ -16,7 +16,7 @@ use super::super::runtime;
 /// Includes the properties of [`Entity`], its base type.
 ///
 /// Documented in `resources/calendarentry.md:10`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct CalendarEntry {
     /// The unique identifier of the entity, assigned by the service. Read-only.
     ///
@@ -75,44 +75,24 @@ impl CalendarEntry {
     }
 
     /// The `id` property, for [`with_null`](Self::with_null).
-    pub const ID: runtime::Property<Self> = runtime::Property::new(
-        "id",
-        |m| m.id = None,
-    );
+    pub const ID: runtime::Property<Self> = runtime::Property::new("id");
     /// The `subject` property, for [`with_null`](Self::with_null).
-    pub const SUBJECT: runtime::Property<Self> = runtime::Property::new(
-        "subject",
-        |m| m.subject = None,
-    );
+    pub const SUBJECT: runtime::Property<Self> = runtime::Property::new("subject");
     /// The `location` property, for [`with_null`](Self::with_null).
-    pub const LOCATION: runtime::Property<Self> = runtime::Property::new(
-        "location",
-        |m| m.location = None,
-    );
+    pub const LOCATION: runtime::Property<Self> = runtime::Property::new("location");
     /// The `importance` property, for [`with_null`](Self::with_null).
-    pub const IMPORTANCE: runtime::Property<Self> = runtime::Property::new(
-        "importance",
-        |m| m.importance = None,
-    );
+    pub const IMPORTANCE: runtime::Property<Self> = runtime::Property::new("importance");
     /// The `recurrence` property, for [`with_null`](Self::with_null).
-    pub const RECURRENCE: runtime::Property<Self> = runtime::Property::new(
-        "recurrence",
-        |m| m.recurrence = None,
-    );
+    pub const RECURRENCE: runtime::Property<Self> = runtime::Property::new("recurrence");
     /// The `categories` property, for [`with_null`](Self::with_null).
-    pub const CATEGORIES: runtime::Property<Self> = runtime::Property::new(
-        "categories",
-        |m| m.categories = None,
-    );
+    pub const CATEGORIES: runtime::Property<Self> = runtime::Property::new("categories");
     /// The `reminderMinutes` property, for [`with_null`](Self::with_null).
     pub const REMINDER_MINUTES: runtime::Property<Self> = runtime::Property::new(
         "reminderMinutes",
-        |m| m.reminder_minutes = None,
     );
     /// The `startDateTime` property, for [`with_null`](Self::with_null).
     pub const START_DATE_TIME: runtime::Property<Self> = runtime::Property::new(
         "startDateTime",
-        |m| m.start_date_time = None,
     );
     /// Sends `null` for `property`, which clears it in a PATCH body; a `None` field is left out instead. Empties the field: a value set in it afterwards is sent in place of the `null`.
     pub fn with_null(mut self, property: runtime::Property<Self>) -> Self {
@@ -123,15 +103,9 @@ impl CalendarEntry {
     }
 }
 
-/// Empty, except for `@odata.type`, which the service needs to tell derived types apart.
-impl Default for CalendarEntry {
-    fn default() -> Self {
-        let mut additional_properties = serde_json::Map::new();
-        additional_properties
-            .insert(
-                "@odata.type".to_owned(),
-                serde_json::Value::String(Self::ODATA_TYPE.to_owned()),
-            );
+impl runtime::Members for CalendarEntry {
+    const NAME: &'static str = "CalendarEntry";
+    fn empty() -> Self {
         Self {
             id: None,
             subject: None,
@@ -141,8 +115,54 @@ impl Default for CalendarEntry {
             categories: None,
             reminder_minutes: None,
             start_date_time: None,
-            additional_properties,
+            additional_properties: serde_json::Map::new(),
         }
+    }
+
+    fn member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match name {
+            "id" => runtime::read(&mut self.id, map),
+            "subject" => runtime::read(&mut self.subject, map),
+            "location" => runtime::read(&mut self.location, map),
+            "importance" => runtime::read(&mut self.importance, map),
+            "recurrence" => runtime::read(&mut self.recurrence, map),
+            "categories" => runtime::read(&mut self.categories, map),
+            "reminderMinutes" => runtime::read(&mut self.reminder_minutes, map),
+            "startDateTime" => runtime::read(&mut self.start_date_time, map),
+            _ => Ok(false),
+        }
+    }
+
+    fn additional_properties(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl<'de> Deserialize<'de> for CalendarEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::deserialize_model(deserializer)
+    }
+}
+
+/// Empty, except for `@odata.type`, which the service needs to tell derived types apart.
+impl Default for CalendarEntry {
+    fn default() -> Self {
+        let mut value = <Self as runtime::Members>::empty();
+        value
+            .additional_properties
+            .insert(
+                "@odata.type".to_owned(),
+                serde_json::Value::String(Self::ODATA_TYPE.to_owned()),
+            );
+        value
     }
 }
 
@@ -151,7 +171,7 @@ impl Default for CalendarEntry {
 /// Says how a calendarEntry repeats: every how many days, from which date, and until which date. Set a calendar entry's recurrence to null to make it a single occurrence again.
 ///
 /// Documented in `resources/entryrecurrence.md:10`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct EntryRecurrence {
     /// Number of days between two occurrences.
     ///
@@ -187,24 +207,51 @@ impl EntryRecurrence {
     /// The `intervalDays` property, for [`with_null`](Self::with_null).
     pub const INTERVAL_DAYS: runtime::Property<Self> = runtime::Property::new(
         "intervalDays",
-        |m| m.interval_days = None,
     );
     /// The `startDate` property, for [`with_null`](Self::with_null).
-    pub const START_DATE: runtime::Property<Self> = runtime::Property::new(
-        "startDate",
-        |m| m.start_date = None,
-    );
+    pub const START_DATE: runtime::Property<Self> = runtime::Property::new("startDate");
     /// The `endDate` property, for [`with_null`](Self::with_null).
-    pub const END_DATE: runtime::Property<Self> = runtime::Property::new(
-        "endDate",
-        |m| m.end_date = None,
-    );
+    pub const END_DATE: runtime::Property<Self> = runtime::Property::new("endDate");
     /// Sends `null` for `property`, which clears it in a PATCH body; a `None` field is left out instead. Empties the field: a value set in it afterwards is sent in place of the `null`.
     pub fn with_null(mut self, property: runtime::Property<Self>) -> Self {
         property.clear(&mut self);
         self.additional_properties
             .insert(property.name().to_owned(), serde_json::Value::Null);
         self
+    }
+}
+
+impl runtime::Members for EntryRecurrence {
+    const NAME: &'static str = "EntryRecurrence";
+    fn empty() -> Self {
+        Self::default()
+    }
+
+    fn member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match name {
+            "intervalDays" => runtime::read(&mut self.interval_days, map),
+            "startDate" => runtime::read(&mut self.start_date, map),
+            "endDate" => runtime::read(&mut self.end_date, map),
+            _ => Ok(false),
+        }
+    }
+
+    fn additional_properties(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl<'de> Deserialize<'de> for EntryRecurrence {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::deserialize_model(deserializer)
     }
 }
 
@@ -272,7 +319,6 @@ impl<'de> Deserialize<'de> for Importance {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        runtime::deserialize_enum(deserializer)
     }
 }

@@ -56,6 +56,7 @@ mod content;
 mod device_code;
 mod duration;
 mod error;
+mod members;
 mod node;
 mod null_members;
 mod numbers;
@@ -96,6 +97,9 @@ pub use self::content::{Content, Download};
 pub use self::device_code::{DEFAULT_TENANT, DeviceCodeFlow, DeviceCodePrompt, DeviceCodeProvider};
 pub use self::duration::IsoDuration;
 pub use self::error::{ApiError, Error, SignInError};
+pub use self::members::{
+    Members, deserialize_enum, deserialize_model, read, read_base64, read_number, read_numbers,
+};
 pub use self::node::Node;
 pub use self::numbers::{ODataNumber, odata_number, odata_numbers};
 pub use self::operation::{
@@ -104,7 +108,9 @@ pub use self::operation::{
 pub use self::operation_error::OperationError;
 pub use self::operation_status::{OperationState, OperationStatus};
 pub use self::path::{encode_drive_path, encode_path_segment, encode_path_string_literal};
-pub use self::polymorphic::{from_json_value, odata_type_key, odata_type_or};
+pub use self::polymorphic::{
+    Polymorphic, deserialize_polymorphic, from_json_value, odata_type_key, odata_type_or,
+};
 pub use self::property::Property;
 pub use self::raw_body::RawBody;
 pub use self::request::Request;

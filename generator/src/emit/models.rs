@@ -31,6 +31,9 @@ pub struct FieldView {
     pub constant_docs: String,
     /// The wire name as a string literal token.
     pub wire: String,
+    /// The runtime function that reads the field's value (`read`,
+    /// `read_number`, …), for `runtime::Members::member`.
+    pub read: &'static str,
 }
 
 /// A struct, as tokens.
@@ -41,8 +44,13 @@ pub struct StructView {
     pub docs: String,
     /// Type name.
     pub ident: String,
+    /// The type name as a string literal token, for error messages.
+    pub name: String,
     /// Fields.
     pub fields: Vec<FieldView>,
+    /// Whether no field is compiled in every configuration, so that
+    /// `Members::member` may not use its `map`.
+    pub map_unused: bool,
     /// Name of the field that keeps unknown JSON members.
     pub extra_ident: String,
     /// The `@odata.type` string literal, for documented types (not bodies).
@@ -72,6 +80,8 @@ pub struct AnyView {
     pub docs: String,
     /// The enum's name.
     pub ident: String,
+    /// The enum's name as a string literal token, for error messages.
+    pub name: String,
     /// The base type's variant (also the fallback for unknown types).
     pub base: String,
     /// The base first, then the derived types.
@@ -157,12 +167,14 @@ pub fn emit(
                 }
                 field_view(&p.name, &p.ty, pdoc, None, table, &mut scope)
             })
-            .collect();
+            .collect::<Vec<_>>();
         let cfg = table.body_cfg(&op.name).to_string();
         structs.push(StructView {
             cfg,
             docs: doc.tokens().to_string(),
             ident: ident(name).to_string(),
+            name: Literal::string(name).to_string(),
+            map_unused: map_unused(&fields),
             fields,
             extra_ident: "additional_properties".to_owned(),
             odata_type: None,
@@ -174,6 +186,12 @@ pub fn emit(
         enums,
         anys,
     }
+}
+
+/// Whether every field is left out in some configuration (or there is none),
+/// so that no match arm of `Members::member` reads from its `map`.
+fn map_unused(fields: &[FieldView]) -> bool {
+    fields.iter().all(|f| !f.cfg.is_empty())
 }
 
 /// The `@odata.type` of a type: `#namespace.name`.
@@ -229,6 +247,7 @@ fn any_view(index: usize, ir: &Ir, table: &TypeTable<'_>) -> Option<AnyView> {
         cfg: table.cfg(index).to_string(),
         docs: doc.tokens().to_string(),
         ident: ident(any).to_string(),
+        name: Literal::string(any).to_string(),
         base: ident(base).to_string(),
         variants,
     })
@@ -274,12 +293,14 @@ fn struct_view(
         .all_properties(index)
         .into_iter()
         .map(|p| property_field(p, index, table, sources, &mut scope))
-        .collect();
+        .collect::<Vec<_>>();
     let derived = def.base.as_deref().is_some_and(|b| table.get(b).is_some());
     StructView {
         cfg: table.cfg(index).to_string(),
         docs: doc.tokens().to_string(),
         ident: ident(table.ident(index)).to_string(),
+        name: Literal::string(table.ident(index)).to_string(),
+        map_unused: map_unused(&fields),
         fields,
         extra_ident: "additional_properties".to_owned(),
         odata_default: derived && !def.is_abstract,
@@ -372,11 +393,20 @@ fn field_view(
     let tokens = rust.tokens;
     let wire_lit = Literal::string(wire);
     let rename = (name != wire).then(|| quote!(rename = #wire_lit,));
-    let serde = match rust.with {
-        Some(with) => {
-            quote!(#[serde(#rename default, with = #with, skip_serializing_if = "Option::is_none")])
+    // Only `Serialize` is derived: reading is `runtime::Members::member`,
+    // with the runtime function matching the serde adapter.
+    let (serde, read) = match rust.with {
+        Some(adapter) => {
+            let serialize_with = format!("{}::serialize", adapter.module());
+            (
+                quote!(#[serde(#rename serialize_with = #serialize_with, skip_serializing_if = "Option::is_none")]),
+                adapter.read(),
+            )
         }
-        None => quote!(#[serde(#rename skip_serializing_if = "Option::is_none")]),
+        None => (
+            quote!(#[serde(#rename skip_serializing_if = "Option::is_none")]),
+            "read",
+        ),
     };
     FieldView {
         cfg: String::new(),
@@ -387,6 +417,7 @@ fn field_view(
         constant: ident(&constant).to_string(),
         constant_docs: constant_docs.tokens().to_string(),
         wire: wire_lit.to_string(),
+        read,
     }
 }
 

@@ -46,6 +46,10 @@ const SOURCES: &[(&str, &str)] = &[
     ),
     ("error.rs", include_str!("../../../runtime/src/error.rs")),
     ("lib.rs", include_str!("../../../runtime/src/lib.rs")),
+    (
+        "members.rs",
+        include_str!("../../../runtime/src/members.rs"),
+    ),
     ("node.rs", include_str!("../../../runtime/src/node.rs")),
     (
         "null_members.rs",

@@ -18,14 +18,40 @@ use crate::source::SourceMap;
 pub struct RustType {
     /// The type.
     pub tokens: TokenStream,
-    /// A serde `with` module (relative to the models module), for Binary and numbers.
-    pub with: Option<&'static str>,
+    /// The runtime's serde adapter for the value, for Binary and numbers.
+    pub with: Option<Adapter>,
 }
 
-/// The runtime's adapter for a number read from a JSON number or string.
-const ODATA_NUMBER: &str = "super::super::runtime::odata_number";
-/// The same for a list of numbers.
-const ODATA_NUMBERS: &str = "super::super::runtime::odata_numbers";
+/// A value the runtime reads and writes with its own serde adapter.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Adapter {
+    /// A number read from a JSON number or a string holding one.
+    Number,
+    /// The same for a list of numbers.
+    Numbers,
+    /// `Edm.Binary`: a base64 string.
+    Base64,
+}
+
+impl Adapter {
+    /// The serde `with` module, relative to the models module.
+    pub fn module(self) -> &'static str {
+        match self {
+            Self::Number => "super::super::runtime::odata_number",
+            Self::Numbers => "super::super::runtime::odata_numbers",
+            Self::Base64 => "super::super::runtime::option_base64_bytes",
+        }
+    }
+
+    /// The runtime function that reads a member's value into the field.
+    pub fn read(self) -> &'static str {
+        match self {
+            Self::Number => "read_number",
+            Self::Numbers => "read_numbers",
+            Self::Base64 => "read_base64",
+        }
+    }
+}
 
 /// Rust names of the IR's types and the cycles that need a `Box`.
 pub struct TypeTable<'a> {
@@ -442,9 +468,9 @@ impl<'a> TypeTable<'a> {
             let inner = element.tokens;
             match element.with {
                 // Numbers read from either form in lists too.
-                Some(ODATA_NUMBER) => RustType {
+                Some(Adapter::Number) => RustType {
                     tokens: quote!(Vec<#inner>),
-                    with: Some(ODATA_NUMBERS),
+                    with: Some(Adapter::Numbers),
                 },
                 // Base64 strings stay strings inside collections: no serde helper for those.
                 Some(_) => RustType {
@@ -467,7 +493,7 @@ impl<'a> TypeTable<'a> {
         // floats as `"NaN"`/`"INF"`: read both forms.
         let number = |tokens: TokenStream| RustType {
             tokens,
-            with: Some(ODATA_NUMBER),
+            with: Some(Adapter::Number),
         };
         match name {
             "String" => plain(quote!(String)),
@@ -487,7 +513,7 @@ impl<'a> TypeTable<'a> {
             "TimeOfDay" => plain(quote!(chrono::NaiveTime)),
             "Binary" => RustType {
                 tokens: quote!(Vec<u8>),
-                with: Some("super::super::runtime::option_base64_bytes"),
+                with: Some(Adapter::Base64),
             },
             JSON_TYPE | "Stream" => plain(quote!(serde_json::Value)),
             _ => match self.get(name) {

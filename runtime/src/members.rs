@@ -1,0 +1,325 @@
+//! Decoding a generated model in one pass over its JSON object.
+//!
+//! A model keeps the members its pages do not list in `additional_properties`.
+//! serde's `#[serde(flatten)]` would do that, but it buffers every object
+//! into an intermediate tree before matching a single field, which made typed
+//! decoding slower than building a `serde_json::Value`. Instead each model
+//! says how to read one documented member ([`Members::member`]) and the
+//! shared visitor here walks the object once: a documented member is read
+//! straight into its field, anything else into `additional_properties`.
+//! The per-model code is one match arm per field; the loop, the key handling
+//! and the errors are written once, here.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::Deserialize;
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde_json::{Map, Value};
+
+use super::numbers::{ODataNumber, odata_number, odata_numbers};
+use super::serde_helpers::option_base64_bytes;
+
+/// A generated model, decoded member by member.
+pub trait Members: Sized {
+    /// The model's name, for error messages.
+    const NAME: &'static str;
+
+    /// A value with no member set: not even `@odata.type`, which a derived
+    /// type's `Default` adds, so a decoded value holds what was received.
+    fn empty() -> Self;
+
+    /// Reads the value of the documented member `name` from `map` into its
+    /// field. `Ok(false)` when the model has no such member: the caller then
+    /// reads the value itself (into [`Members::additional_properties`]).
+    fn member<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A)
+    -> Result<bool, A::Error>;
+
+    /// The members the pages do not list.
+    fn additional_properties(&mut self) -> &mut Map<String, Value>;
+}
+
+/// Decodes a model from a JSON object: the body of a generated
+/// `Deserialize::deserialize`.
+pub fn deserialize_model<'de, T: Members, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<T, D::Error> {
+    deserializer.deserialize_map(ModelVisitor(PhantomData))
+}
+
+struct ModelVisitor<T>(PhantomData<T>);
+
+impl<'de, T: Members> Visitor<'de> for ModelVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "a JSON object ({})", T::NAME)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+        let mut value = T::empty();
+        while let Some(name) = map.next_key::<MemberName<'de>>()? {
+            read_member(&mut value, name, &mut map)?;
+        }
+        Ok(value)
+    }
+}
+
+/// Reads the value of the member `name` into `value`: its field, or its
+/// unknown members. A member sent twice keeps its last value, as
+/// `serde_json::Value` does.
+pub(crate) fn read_member<'de, T: Members, A: MapAccess<'de>>(
+    value: &mut T,
+    name: MemberName<'de>,
+    map: &mut A,
+) -> Result<(), A::Error> {
+    if !value.member(&name.0, map)? {
+        let member = map.next_value::<Value>()?;
+        value
+            .additional_properties()
+            .insert(name.0.into_owned(), member);
+    }
+    Ok(())
+}
+
+/// A member name, borrowed from the input when it has no escapes, so known
+/// members cost no allocation.
+pub(crate) struct MemberName<'de>(pub(crate) Cow<'de, str>);
+
+impl<'de> Deserialize<'de> for MemberName<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_str(MemberNameVisitor)
+    }
+}
+
+struct MemberNameVisitor;
+
+impl<'de> Visitor<'de> for MemberNameVisitor {
+    type Value = MemberName<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a member name")
+    }
+
+    fn visit_borrowed_str<E: de::Error>(self, name: &'de str) -> Result<Self::Value, E> {
+        Ok(MemberName(Cow::Borrowed(name)))
+    }
+
+    fn visit_str<E: de::Error>(self, name: &str) -> Result<Self::Value, E> {
+        Ok(MemberName(Cow::Owned(name.to_owned())))
+    }
+
+    fn visit_string<E: de::Error>(self, name: String) -> Result<Self::Value, E> {
+        Ok(MemberName(Cow::Owned(name)))
+    }
+}
+
+/// Reads a member's value into `field`: what a generated match arm calls.
+/// Always `Ok(true)`, the member being known.
+pub fn read<'de, T: Deserialize<'de>, A: MapAccess<'de>>(
+    field: &mut T,
+    map: &mut A,
+) -> Result<bool, A::Error> {
+    *field = map.next_value()?;
+    Ok(true)
+}
+
+/// [`read`] for an OData number (a JSON number or a string holding one).
+pub fn read_number<'de, T: ODataNumber, A: MapAccess<'de>>(
+    field: &mut Option<T>,
+    map: &mut A,
+) -> Result<bool, A::Error> {
+    *field = map.next_value::<NumberMember<T>>()?.0;
+    Ok(true)
+}
+
+/// [`read`] for a list of OData numbers.
+pub fn read_numbers<'de, T: ODataNumber, A: MapAccess<'de>>(
+    field: &mut Option<Vec<T>>,
+    map: &mut A,
+) -> Result<bool, A::Error> {
+    *field = map.next_value::<NumbersMember<T>>()?.0;
+    Ok(true)
+}
+
+/// [`read`] for an `Edm.Binary` value (a base64 string).
+pub fn read_base64<'de, A: MapAccess<'de>>(
+    field: &mut Option<Vec<u8>>,
+    map: &mut A,
+) -> Result<bool, A::Error> {
+    *field = map.next_value::<Base64Member>()?.0;
+    Ok(true)
+}
+
+/// Decodes a generated enum from its JSON string, without copying the string
+/// (`From<&str>` keeps an unknown value in the catch-all variant).
+pub fn deserialize_enum<'de, T: for<'a> From<&'a str>, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<T, D::Error> {
+    deserializer.deserialize_str(EnumVisitor(PhantomData))
+}
+
+struct EnumVisitor<T>(PhantomData<T>);
+
+impl<T: for<'a> From<&'a str>> Visitor<'_> for EnumVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string")
+    }
+
+    fn visit_str<E: de::Error>(self, value: &str) -> Result<T, E> {
+        Ok(T::from(value))
+    }
+}
+
+struct NumberMember<T>(Option<T>);
+
+impl<'de, T: ODataNumber> Deserialize<'de> for NumberMember<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        odata_number::deserialize(deserializer).map(NumberMember)
+    }
+}
+
+struct NumbersMember<T>(Option<Vec<T>>);
+
+impl<'de, T: ODataNumber> Deserialize<'de> for NumbersMember<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        odata_numbers::deserialize(deserializer).map(NumbersMember)
+    }
+}
+
+struct Base64Member(Option<Vec<u8>>);
+
+impl<'de> Deserialize<'de> for Base64Member {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        option_base64_bytes::deserialize(deserializer).map(Base64Member)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// What the generator writes for a model with three fields.
+    #[derive(Debug, Default, PartialEq)]
+    struct Item {
+        id: Option<String>,
+        size: Option<i64>,
+        thumbnail: Option<Vec<u8>>,
+        ranks: Option<Vec<f64>>,
+        additional_properties: Map<String, Value>,
+    }
+
+    impl Members for Item {
+        const NAME: &'static str = "Item";
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: MapAccess<'de>>(
+            &mut self,
+            name: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match name {
+                "id" => read(&mut self.id, map),
+                "size" => read_number(&mut self.size, map),
+                "thumbnail" => read_base64(&mut self.thumbnail, map),
+                "ranks" => read_numbers(&mut self.ranks, map),
+                _ => Ok(false),
+            }
+        }
+        fn additional_properties(&mut self) -> &mut Map<String, Value> {
+            &mut self.additional_properties
+        }
+    }
+
+    impl<'de> Deserialize<'de> for Item {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            deserialize_model(deserializer)
+        }
+    }
+
+    #[test]
+    fn known_members_fill_fields_and_the_rest_is_kept() {
+        let text = r#"{"@odata.etag":"W/\"1\"","id":"a\"b","size":"20158","thumbnail":"aGk=","ranks":[1,"NaN"],"extra":{"x":[1,2]},"nothing":null}"#;
+        for item in [
+            serde_json::from_str::<Item>(text).expect("from text"),
+            serde_json::from_slice::<Item>(text.as_bytes()).expect("from bytes"),
+            serde_json::from_reader::<_, Item>(text.as_bytes()).expect("from a reader"),
+            serde_json::from_value::<Item>(serde_json::from_str(text).expect("json"))
+                .expect("from a value"),
+        ] {
+            assert_eq!(item.id.as_deref(), Some("a\"b"));
+            assert_eq!(item.size, Some(20158));
+            assert_eq!(item.thumbnail.as_deref(), Some(&b"hi"[..]));
+            let ranks = item.ranks.as_deref().expect("ranks");
+            assert_eq!(ranks[0], 1.0);
+            assert!(ranks[1].is_nan());
+            assert_eq!(
+                Value::Object(item.additional_properties),
+                json!({"@odata.etag": "W/\"1\"", "extra": {"x": [1, 2]}, "nothing": null})
+            );
+        }
+    }
+
+    #[test]
+    fn null_is_none_and_a_repeated_member_keeps_its_last_value() {
+        let item: Item =
+            serde_json::from_str(r#"{"id":"1","id":null,"x":1,"x":2}"#).expect("decodes");
+        assert_eq!(item.id, None);
+        assert_eq!(item.additional_properties["x"], json!(2));
+        let item: Item = serde_json::from_str(r#"{"id":null,"id":"2"}"#).expect("decodes");
+        assert_eq!(item.id.as_deref(), Some("2"));
+    }
+
+    #[derive(Debug, PartialEq)]
+    enum Importance {
+        Low,
+        Other(String),
+    }
+
+    impl From<&str> for Importance {
+        fn from(value: &str) -> Self {
+            match value {
+                "low" => Self::Low,
+                other => Self::Other(other.to_owned()),
+            }
+        }
+    }
+
+    #[test]
+    fn enums_read_known_and_unknown_strings() {
+        let read = |text: &str| {
+            deserialize_enum::<Importance, _>(&mut serde_json::Deserializer::from_str(text))
+        };
+        assert_eq!(read(r#""low""#).expect("known"), Importance::Low);
+        assert_eq!(read(r#""l\u006fw""#).expect("escaped"), Importance::Low);
+        assert_eq!(
+            read(r#""urgent""#).expect("unknown"),
+            Importance::Other("urgent".into())
+        );
+        assert!(read("3").is_err());
+        assert!(read("null").is_err());
+    }
+
+    #[test]
+    fn wrong_values_are_errors_with_their_place() {
+        let err = serde_json::from_str::<Item>(r#"{"id": 5}"#).expect_err("a number id");
+        assert!(err.to_string().contains("invalid type"), "{err}");
+        assert_eq!((err.line(), err.column()), (1, 8));
+        let err = serde_json::from_str::<Item>("[1]").expect_err("not an object");
+        assert!(err.to_string().contains("a JSON object (Item)"), "{err}");
+        for bad in [
+            r#"{"size": "ten"}"#,
+            r#"{"thumbnail": "%%"}"#,
+            r#"{"ranks": {"a": 1}}"#,
+            r#"{"id": "1""#,
+            r#"{"id" "1"}"#,
+        ] {
+            assert!(serde_json::from_str::<Item>(bad).is_err(), "{bad}");
+        }
+    }
+}
