@@ -9,13 +9,20 @@
 //! straight into its field, anything else into `additional_properties`.
 //! The per-model code is one match arm per field; the loop, the key handling
 //! and the errors are written once, here.
+//!
+//! Writing is the mirror image: a generated `Serialize` calls one
+//! [`MemberWriter`] method per field, then hands it `additional_properties`.
+//! Derived serde code would branch and propagate an error after every field;
+//! the writer keeps the first error and skips the rest, so the generated body
+//! is straight-line calls, cheaper for the compiler to check.
 
 use std::borrow::Cow;
 use std::fmt;
 use std::marker::PhantomData;
 
-use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::ser::{SerializeMap, Serializer};
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::numbers::{ODataNumber, odata_number, odata_numbers};
@@ -174,6 +181,90 @@ impl<T: for<'a> From<&'a str>> Visitor<'_> for EnumVisitor<T> {
     }
 }
 
+/// Writes a model as a JSON object, field by field: what a generated
+/// `Serialize` uses. A `None` field is left out; the first error is kept and
+/// returned by [`MemberWriter::end`], and nothing more is written after it.
+pub struct MemberWriter<S: Serializer> {
+    state: Result<S::SerializeMap, S::Error>,
+}
+
+impl<S: Serializer> MemberWriter<S> {
+    /// Starts the object.
+    pub fn new(serializer: S) -> Self {
+        MemberWriter {
+            state: serializer.serialize_map(None),
+        }
+    }
+
+    /// Writes `name` and the value, when there is one.
+    pub fn field<T: Serialize>(&mut self, name: &'static str, value: &Option<T>) {
+        if let Some(value) = value {
+            self.entry(name, value);
+        }
+    }
+
+    /// [`field`](Self::field) for an OData number (special floats as strings).
+    pub fn number<T: ODataNumber>(&mut self, name: &'static str, value: &Option<T>) {
+        if value.is_some() {
+            self.entry(name, &NumberField(value));
+        }
+    }
+
+    /// [`field`](Self::field) for a list of OData numbers.
+    pub fn numbers<T: ODataNumber>(&mut self, name: &'static str, value: &Option<Vec<T>>) {
+        if value.is_some() {
+            self.entry(name, &NumbersField(value));
+        }
+    }
+
+    /// [`field`](Self::field) for `Edm.Binary`, as a base64 string.
+    pub fn base64(&mut self, name: &'static str, value: &Option<Vec<u8>>) {
+        if value.is_some() {
+            self.entry(name, &Base64Field(value));
+        }
+    }
+
+    /// Writes the members no field holds and ends the object.
+    pub fn end(mut self, additional_properties: &Map<String, Value>) -> Result<S::Ok, S::Error> {
+        for (name, value) in additional_properties {
+            self.entry(name, value);
+        }
+        self.state?.end()
+    }
+
+    fn entry<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) {
+        if let Ok(map) = &mut self.state
+            && let Err(err) = map.serialize_entry(name, value)
+        {
+            self.state = Err(err);
+        }
+    }
+}
+
+struct NumberField<'a, T>(&'a Option<T>);
+
+impl<T: ODataNumber> Serialize for NumberField<'_, T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        odata_number::serialize(self.0, serializer)
+    }
+}
+
+struct NumbersField<'a, T>(&'a Option<Vec<T>>);
+
+impl<T: ODataNumber> Serialize for NumbersField<'_, T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        odata_numbers::serialize(self.0, serializer)
+    }
+}
+
+struct Base64Field<'a>(&'a Option<Vec<u8>>);
+
+impl Serialize for Base64Field<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        option_base64_bytes::serialize(self.0, serializer)
+    }
+}
+
 struct NumberMember<T>(Option<T>);
 
 impl<'de, T: ODataNumber> Deserialize<'de> for NumberMember<T> {
@@ -240,6 +331,65 @@ mod tests {
         fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
             deserialize_model(deserializer)
         }
+    }
+
+    impl Serialize for Item {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut writer = MemberWriter::new(serializer);
+            writer.field("id", &self.id);
+            writer.number("size", &self.size);
+            writer.base64("thumbnail", &self.thumbnail);
+            writer.numbers("ranks", &self.ranks);
+            writer.end(&self.additional_properties)
+        }
+    }
+
+    #[test]
+    fn fields_are_written_in_order_then_the_rest_and_none_is_left_out() {
+        let item = Item {
+            id: Some("1".into()),
+            size: Some(7),
+            thumbnail: Some(b"hi".to_vec()),
+            ranks: Some(vec![1.5, f64::INFINITY]),
+            additional_properties: serde_json::from_str(r#"{"x":null,"@odata.etag":"W/1"}"#)
+                .expect("json"),
+        };
+        assert_eq!(
+            serde_json::to_string(&item).expect("writes"),
+            r#"{"id":"1","size":7,"thumbnail":"aGk=","ranks":[1.5,"INF"],"@odata.etag":"W/1","x":null}"#
+        );
+        let back: Item =
+            serde_json::from_slice(&serde_json::to_vec(&item).expect("writes")).expect("reads");
+        assert_eq!(back.thumbnail, item.thumbnail);
+        assert_eq!(
+            serde_json::to_string(&Item::default()).expect("writes"),
+            "{}"
+        );
+    }
+
+    #[test]
+    fn the_first_write_error_is_returned() {
+        // A writer that fails on its second byte: the error surfaces from `end`.
+        struct Fails(usize);
+        impl std::io::Write for Fails {
+            fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+                self.0 += buf.len();
+                if self.0 > 1 {
+                    return Err(std::io::Error::other("disk full"));
+                }
+                Ok(buf.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let item = Item {
+            id: Some("1".into()),
+            size: Some(2),
+            ..Item::default()
+        };
+        let err = serde_json::to_writer(Fails(0), &item).expect_err("fails");
+        assert!(err.to_string().contains("disk full"), "{err}");
     }
 
     #[test]

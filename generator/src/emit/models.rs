@@ -19,8 +19,6 @@ pub struct FieldView {
     pub cfg: String,
     /// `#[doc]` attributes.
     pub docs: String,
-    /// `#[serde(...)]` attribute.
-    pub serde: String,
     /// Field name.
     pub ident: String,
     /// Field type.
@@ -34,6 +32,9 @@ pub struct FieldView {
     /// The runtime function that reads the field's value (`read`,
     /// `read_number`, …), for `runtime::Members::member`.
     pub read: &'static str,
+    /// The `runtime::MemberWriter` method that writes the field (`field`,
+    /// `number`, …), for the model's `Serialize`.
+    pub write: &'static str,
 }
 
 /// A struct, as tokens.
@@ -49,8 +50,8 @@ pub struct StructView {
     /// Fields.
     pub fields: Vec<FieldView>,
     /// Whether no field is compiled in every configuration, so that
-    /// `Members::member` may not use its `map`.
-    pub map_unused: bool,
+    /// `Members::member` may not use its `map`, nor `Serialize` its writer.
+    pub no_fixed_fields: bool,
     /// Name of the field that keeps unknown JSON members.
     pub extra_ident: String,
     /// The `@odata.type` string literal, for documented types (not bodies).
@@ -174,7 +175,7 @@ pub fn emit(
             docs: doc.tokens().to_string(),
             ident: ident(name).to_string(),
             name: Literal::string(name).to_string(),
-            map_unused: map_unused(&fields),
+            no_fixed_fields: no_fixed_fields(&fields),
             fields,
             extra_ident: "additional_properties".to_owned(),
             odata_type: None,
@@ -189,8 +190,8 @@ pub fn emit(
 }
 
 /// Whether every field is left out in some configuration (or there is none),
-/// so that no match arm of `Members::member` reads from its `map`.
-fn map_unused(fields: &[FieldView]) -> bool {
+/// so that the generated code may not touch a field at all.
+fn no_fixed_fields(fields: &[FieldView]) -> bool {
     fields.iter().all(|f| !f.cfg.is_empty())
 }
 
@@ -300,7 +301,7 @@ fn struct_view(
         docs: doc.tokens().to_string(),
         ident: ident(table.ident(index)).to_string(),
         name: Literal::string(table.ident(index)).to_string(),
-        map_unused: map_unused(&fields),
+        no_fixed_fields: no_fixed_fields(&fields),
         fields,
         extra_ident: "additional_properties".to_owned(),
         odata_default: derived && !def.is_abstract,
@@ -392,32 +393,22 @@ fn field_view(
 
     let tokens = rust.tokens;
     let wire_lit = Literal::string(wire);
-    let rename = (name != wire).then(|| quote!(rename = #wire_lit,));
-    // Only `Serialize` is derived: reading is `runtime::Members::member`,
-    // with the runtime function matching the serde adapter.
-    let (serde, read) = match rust.with {
-        Some(adapter) => {
-            let serialize_with = format!("{}::serialize", adapter.module());
-            (
-                quote!(#[serde(#rename serialize_with = #serialize_with, skip_serializing_if = "Option::is_none")]),
-                adapter.read(),
-            )
-        }
-        None => (
-            quote!(#[serde(#rename skip_serializing_if = "Option::is_none")]),
-            "read",
-        ),
+    // Reading is `runtime::Members::member` and writing `runtime::MemberWriter`,
+    // with the runtime's functions for numbers and base64.
+    let (read, write) = match rust.with {
+        Some(adapter) => (adapter.read(), adapter.write()),
+        None => ("read", "field"),
     };
     FieldView {
         cfg: String::new(),
         docs: doc.tokens().to_string(),
-        serde: serde.to_string(),
         ident: ident(&name).to_string(),
         ty: quote!(Option<#tokens>).to_string(),
         constant: ident(&constant).to_string(),
         constant_docs: constant_docs.tokens().to_string(),
         wire: wire_lit.to_string(),
         read,
+        write,
     }
 }
 

@@ -34,12 +34,12 @@ pub enum Adapter {
 }
 
 impl Adapter {
-    /// The serde `with` module, relative to the models module.
-    pub fn module(self) -> &'static str {
+    /// The `runtime::MemberWriter` method that writes the field.
+    pub fn write(self) -> &'static str {
         match self {
-            Self::Number => "super::super::runtime::odata_number",
-            Self::Numbers => "super::super::runtime::odata_numbers",
-            Self::Base64 => "super::super::runtime::option_base64_bytes",
+            Self::Number => "number",
+            Self::Numbers => "numbers",
+            Self::Base64 => "base64",
         }
     }
 
