@@ -9,7 +9,8 @@
 //! a whole process (`ir --json`, `lint`), as a user runs it: over v1.0, and
 //! `lint` over the size of the whole Graph reference (v1.0 + beta, 11,290
 //! pages), made of v1.0 read 3.4 times (see [`whole_graph`]). The binary is
-//! the one cargo builds for this bench; `$DOCGEN_BIN` names another.
+//! the one cargo builds for this bench; `$DOCGEN_BIN` names another, and
+//! `$DOCGEN_BASELINE_BIN` one to compare with in the same run (`baseline` rows).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -126,6 +127,34 @@ fn run(binary: &Path, args: &[&std::ffi::OsStr]) -> Option<Duration> {
     matches!(status.code(), Some(0 | 1)).then_some(elapsed)
 }
 
+/// Runs each command once, adding its time to its row; a row whose run
+/// failed says so loudly and stops being measured (`None`).
+fn run_commands(
+    binary: &Path,
+    rows: &mut [Option<Vec<Duration>>; 3],
+    commands: [&[&std::ffi::OsStr]; 3],
+) {
+    for (times, args) in rows.iter_mut().zip(commands) {
+        let ran = times.as_ref().and_then(|_| run(binary, args));
+        match (times.as_mut(), ran) {
+            (Some(times), Some(t)) => times.push(t),
+            (Some(_), None) => {
+                eprintln!(
+                    "!!! `{} {}` failed: its row is MISSING !!!",
+                    binary.display(),
+                    args[..args.len() - 1]
+                        .iter()
+                        .map(|a| a.to_string_lossy())
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                );
+                *times = None;
+            }
+            (None, _) => {}
+        }
+    }
+}
+
 fn peak_memory_mib() -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
@@ -188,6 +217,21 @@ fn main() {
     if graph_pages.is_none() {
         proc_times[2] = None;
     }
+    // Another binary to compare with in the same run (a build of the commit
+    // before a change): its rows follow, named `baseline`.
+    let baseline = std::env::var_os("DOCGEN_BASELINE_BIN").map(PathBuf::from);
+    if let Some(b) = &baseline {
+        if b.is_file() {
+            println!("baseline binary: {}", b.display());
+        } else {
+            eprintln!(
+                "\n!!! DOCGEN_BASELINE_BIN={} is not a file: no baseline rows !!!\n",
+                b.display()
+            );
+        }
+    }
+    let baseline = baseline.filter(|b| b.is_file());
+    let mut baseline_times = proc_times.clone();
 
     // The stages take turns, run after run, so that noise from the machine
     // falls on all of them alike.
@@ -195,7 +239,7 @@ fn main() {
     let (mut bare, mut bare_par, mut ir, mut full) = (vec![], vec![], vec![], vec![]);
     let (mut events, mut types, mut files_written) = (0, 0, 0);
     let mut ir_peak = None;
-    for _ in 0..RUNS {
+    for run in 0..RUNS {
         let (t, n) = time(|| bare_pass(&files), |n| *n);
         bare.push(t);
         events = n;
@@ -220,28 +264,20 @@ fn main() {
         );
         full.push(t);
         files_written = n;
-        if let Some(binary) = &binary {
-            for (times, args) in
-                proc_times
-                    .iter_mut()
-                    .zip([&ir_args[..], &lint_args[..], &graph_args[..]])
-            {
-                let ran = times.as_ref().and_then(|_| run(binary, args));
-                match (times.as_mut(), ran) {
-                    (Some(times), Some(t)) => times.push(t),
-                    (Some(_), None) => {
-                        eprintln!(
-                            "!!! `docgen {}` failed: its row is MISSING !!!",
-                            args[..args.len() - 1]
-                                .iter()
-                                .map(|a| a.to_string_lossy())
-                                .collect::<Vec<_>>()
-                                .join(" ")
-                        );
-                        *times = None;
-                    }
-                    (None, _) => {}
-                }
+        let commands = [&ir_args[..], &lint_args[..], &graph_args[..]];
+        // The binary and the baseline take turns going first: whatever the
+        // stages before leave behind (writeback of the files just written,
+        // a warm cache) falls on each alike.
+        let mut turns = [
+            (binary.as_deref(), &mut proc_times),
+            (baseline.as_deref(), &mut baseline_times),
+        ];
+        if run % 2 == 1 {
+            turns.reverse();
+        }
+        for (bin, rows) in turns {
+            if let Some(bin) = bin {
+                run_commands(bin, rows, commands);
             }
         }
     }
@@ -269,24 +305,30 @@ fn main() {
         &format!("read → IR → emit → format → write ({files_written} files)"),
         full,
     );
-    let [ir_proc, lint_proc, graph_proc] = proc_times.map(|t| t.map(median));
     let missing = |name: &str| println!("{name:<44} {:>9}", "MISSING");
-    let process_rows = [
-        ("process: ir --json (v1.0)".to_owned(), ir_proc),
-        ("process: lint (v1.0)".to_owned(), lint_proc),
-        (
-            format!(
-                "process: lint, whole Graph ({} pages)",
-                graph_pages.unwrap_or(0)
+    let process_rows = |label: &str, times: [Option<Vec<Duration>>; 3]| {
+        let [ir, lint, graph] = times.map(|t| t.map(median));
+        for (name, d) in [
+            (format!("{label}: ir --json (v1.0)"), ir),
+            (format!("{label}: lint (v1.0)"), lint),
+            (
+                format!(
+                    "{label}: lint, whole Graph ({} pages)",
+                    graph_pages.unwrap_or(0)
+                ),
+                graph,
             ),
-            graph_proc,
-        ),
-    ];
-    for (name, d) in &process_rows {
-        match d {
-            Some(d) => row(name, *d),
-            None => missing(name),
+        ] {
+            match d {
+                Some(d) => row(&name, d),
+                None => missing(&name),
+            }
         }
+        [ir, lint, graph]
+    };
+    let [ir_proc, _, graph_proc] = process_rows("process", proc_times);
+    if baseline.is_some() {
+        process_rows("baseline", baseline_times);
     }
     if let (Some(a), Some(b)) = (ir_peak, full_peak) {
         println!("peak memory: {a:.0} MiB after read → IR, {b:.0} MiB after the full pipeline");
