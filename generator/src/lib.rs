@@ -52,6 +52,13 @@ impl Docs {
         ir::to_json(&self.ir, &self.diagnostics, &self.sources)
     }
 
+    /// The same document as [`Docs::to_json`], as a [`serde::Serialize`] view
+    /// to write out directly (`serde_json::to_writer_pretty`), without the
+    /// intermediate `Value`.
+    pub fn json(&self) -> ir::IrJson<'_> {
+        ir::ir_json(&self.ir, &self.diagnostics, &self.sources)
+    }
+
     /// Whether any diagnostic is an error.
     pub fn has_errors(&self) -> bool {
         self.diagnostics

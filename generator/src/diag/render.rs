@@ -87,7 +87,9 @@ pub fn summary(diagnostics: &[Diagnostic]) -> String {
 pub fn json_lines(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
     let mut out = String::new();
     for d in diagnostics {
-        out.push_str(&crate::ir::diagnostic_json(d, sources).to_string());
+        out.push_str(
+            &serde_json::to_string(&crate::ir::DiagnosticJson(d, sources)).unwrap_or_default(),
+        );
         out.push('\n');
     }
     out

@@ -16,7 +16,7 @@ mod paths;
 mod types;
 
 pub use build::build;
-pub use json::{diagnostic_json, to_json};
+pub use json::{DiagnosticJson, IrJson, diagnostic_json, ir_json, to_json};
 pub(crate) use naming::singular;
 
 use crate::extract::urlpath::Segment;
