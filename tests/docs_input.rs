@@ -127,7 +127,15 @@ fn check_fails_with_a_diff_naming_a_new_property() {
         diff.contains("+    pub retry_count: Option<i32>,"),
         "{diff}"
     );
-    assert!(diff.contains("rename = \"retryCount\""), "{diff}");
+    // Read and written under its JSON name.
+    assert!(
+        diff.contains("\"retryCount\" => runtime::read(&mut self.retry_count, map)"),
+        "{diff}"
+    );
+    assert!(
+        diff.contains("writer.field(\"retryCount\", &self.retry_count);"),
+        "{diff}"
+    );
     assert!(
         diff.starts_with("--- a/models/intune.rs\n+++ b/models/intune.rs\n"),
         "{diff}"

@@ -16,40 +16,33 @@ use super::super::runtime;
 /// Includes the properties of [`Entity`], its base type.
 ///
 /// Documented in `resources/deviceconfigurationuserstatus.md:10`.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DeviceConfigurationUserStatus {
     /// The unique identifier of the entity, assigned by the service. Read-only.
     ///
     /// Documented in `resources/entity.md:19`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Display name of the user that the status is reported for.
     ///
     /// Documented in `resources/deviceconfigurationuserstatus.md:31`.
-    #[serde(rename = "userDisplayName", skip_serializing_if = "Option::is_none")]
     pub user_display_name: Option<String>,
     /// Number of the user's devices that the status covers.
     ///
     /// Documented in `resources/deviceconfigurationuserstatus.md:32`.
-    #[serde(rename = "devicesCount", skip_serializing_if = "Option::is_none")]
     pub devices_count: Option<i32>,
     /// Overall state of the profile for this user. Possible values are: unknown, notApplicable, compliant, remediated, nonCompliant, error, conflict, notAssigned.
     ///
     /// Documented in `resources/deviceconfigurationuserstatus.md:33`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<ComplianceStatus>,
     /// Date and time, in UTC, at which a device of the user last reported the profile state.
     ///
     /// Documented in `resources/deviceconfigurationuserstatus.md:34`.
-    #[serde(rename = "lastReportedDateTime", skip_serializing_if = "Option::is_none")]
     pub last_reported_date_time: Option<chrono::DateTime<chrono::Utc>>,
     /// User principal name (UPN) of the user.
     ///
     /// Documented in `resources/deviceconfigurationuserstatus.md:35`.
-    #[serde(rename = "userPrincipalName", skip_serializing_if = "Option::is_none")]
     pub user_principal_name: Option<String>,
     /// JSON members the documentation does not list (`@odata.type` among them), kept so a round trip loses nothing.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -132,6 +125,19 @@ impl runtime::Members for DeviceConfigurationUserStatus {
     }
 }
 
+impl Serialize for DeviceConfigurationUserStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut writer = runtime::MemberWriter::new(serializer);
+        writer.field("id", &self.id);
+        writer.field("userDisplayName", &self.user_display_name);
+        writer.field("devicesCount", &self.devices_count);
+        writer.field("status", &self.status);
+        writer.field("lastReportedDateTime", &self.last_reported_date_time);
+        writer.field("userPrincipalName", &self.user_principal_name);
+        writer.end(&self.additional_properties)
+    }
+}
+
 impl<'de> Deserialize<'de> for DeviceConfigurationUserStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -161,15 +167,13 @@ impl Default for DeviceConfigurationUserStatus {
 /// Where the documentation names this type, the SDK uses [`AnyEntity`], which also holds its derived types.
 ///
 /// Documented in `resources/entity.md:10`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Entity {
     /// The unique identifier of the entity, assigned by the service. Read-only.
     ///
     /// Documented in `resources/entity.md:19`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// JSON members the documentation does not list (`@odata.type` among them), kept so a round trip loses nothing.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -219,6 +223,14 @@ impl runtime::Members for Entity {
     }
 }
 
+impl Serialize for Entity {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut writer = runtime::MemberWriter::new(serializer);
+        writer.field("id", &self.id);
+        writer.end(&self.additional_properties)
+    }
+}
+
 impl<'de> Deserialize<'de> for Entity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -234,40 +246,33 @@ impl<'de> Deserialize<'de> for Entity {
 /// Includes the properties of [`Entity`], its base type.
 ///
 /// Documented in `resources/manageddevicemobileappconfigurationuserstatus.md:10`.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ManagedDeviceMobileAppConfigurationUserStatus {
     /// The unique identifier of the entity, assigned by the service. Read-only.
     ///
     /// Documented in `resources/entity.md:19`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Display name of the user that the status is reported for.
     ///
     /// Documented in `resources/manageddevicemobileappconfigurationuserstatus.md:28`.
-    #[serde(rename = "userDisplayName", skip_serializing_if = "Option::is_none")]
     pub user_display_name: Option<String>,
     /// Number of the user's devices that the status covers.
     ///
     /// Documented in `resources/manageddevicemobileappconfigurationuserstatus.md:29`.
-    #[serde(rename = "devicesCount", skip_serializing_if = "Option::is_none")]
     pub devices_count: Option<i32>,
     /// Overall state of the policy for this user. Possible values are: unknown, notApplicable, compliant, remediated, nonCompliant, error, conflict, notAssigned.
     ///
     /// Documented in `resources/manageddevicemobileappconfigurationuserstatus.md:30`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<ComplianceStatus>,
     /// Date and time, in UTC, at which a device of the user last reported the policy state.
     ///
     /// Documented in `resources/manageddevicemobileappconfigurationuserstatus.md:31`.
-    #[serde(rename = "lastReportedDateTime", skip_serializing_if = "Option::is_none")]
     pub last_reported_date_time: Option<chrono::DateTime<chrono::Utc>>,
     /// User principal name (UPN) of the user.
     ///
     /// Documented in `resources/manageddevicemobileappconfigurationuserstatus.md:32`.
-    #[serde(rename = "userPrincipalName", skip_serializing_if = "Option::is_none")]
     pub user_principal_name: Option<String>,
     /// JSON members the documentation does not list (`@odata.type` among them), kept so a round trip loses nothing.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -350,6 +355,19 @@ impl runtime::Members for ManagedDeviceMobileAppConfigurationUserStatus {
     }
 }
 
+impl Serialize for ManagedDeviceMobileAppConfigurationUserStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut writer = runtime::MemberWriter::new(serializer);
+        writer.field("id", &self.id);
+        writer.field("userDisplayName", &self.user_display_name);
+        writer.field("devicesCount", &self.devices_count);
+        writer.field("status", &self.status);
+        writer.field("lastReportedDateTime", &self.last_reported_date_time);
+        writer.field("userPrincipalName", &self.user_principal_name);
+        writer.end(&self.additional_properties)
+    }
+}
+
 impl<'de> Deserialize<'de> for ManagedDeviceMobileAppConfigurationUserStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -379,40 +397,33 @@ impl Default for ManagedDeviceMobileAppConfigurationUserStatus {
 /// Includes the properties of [`Entity`], its base type.
 ///
 /// Documented in `resources/userappinstallstatus.md:10`.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct UserAppInstallStatus {
     /// The unique identifier of the entity, assigned by the service. Read-only.
     ///
     /// Documented in `resources/entity.md:19`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Display name of the user.
     ///
     /// Documented in `resources/userappinstallstatus.md:27`.
-    #[serde(rename = "userName", skip_serializing_if = "Option::is_none")]
     pub user_name: Option<String>,
     /// User principal name (UPN) of the user.
     ///
     /// Documented in `resources/userappinstallstatus.md:28`.
-    #[serde(rename = "userPrincipalName", skip_serializing_if = "Option::is_none")]
     pub user_principal_name: Option<String>,
     /// Number of the user's devices on which the app is installed.
     ///
     /// Documented in `resources/userappinstallstatus.md:29`.
-    #[serde(rename = "installedDeviceCount", skip_serializing_if = "Option::is_none")]
     pub installed_device_count: Option<i32>,
     /// Number of the user's devices on which installing the app failed.
     ///
     /// Documented in `resources/userappinstallstatus.md:30`.
-    #[serde(rename = "failedDeviceCount", skip_serializing_if = "Option::is_none")]
     pub failed_device_count: Option<i32>,
     /// Number of the user's devices on which the app is not installed.
     ///
     /// Documented in `resources/userappinstallstatus.md:31`.
-    #[serde(rename = "notInstalledDeviceCount", skip_serializing_if = "Option::is_none")]
     pub not_installed_device_count: Option<i32>,
     /// JSON members the documentation does not list (`@odata.type` among them), kept so a round trip loses nothing.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -494,6 +505,19 @@ impl runtime::Members for UserAppInstallStatus {
         &mut self,
     ) -> &mut serde_json::Map<String, serde_json::Value> {
         &mut self.additional_properties
+    }
+}
+
+impl Serialize for UserAppInstallStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut writer = runtime::MemberWriter::new(serializer);
+        writer.field("id", &self.id);
+        writer.field("userName", &self.user_name);
+        writer.field("userPrincipalName", &self.user_principal_name);
+        writer.field("installedDeviceCount", &self.installed_device_count);
+        writer.field("failedDeviceCount", &self.failed_device_count);
+        writer.field("notInstalledDeviceCount", &self.not_installed_device_count);
+        writer.end(&self.additional_properties)
     }
 }
 

@@ -16,30 +16,25 @@ use super::super::runtime;
 /// Includes the properties of [`Entity`], its base type.
 ///
 /// Documented in `resources/team.md:10`.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Team {
     /// The unique identifier of the entity, assigned by the service. Read-only.
     ///
     /// Documented in `resources/entity.md:19`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The name shown for the team.
     ///
     /// Documented in `resources/team.md:26`.
-    #[serde(rename = "displayName", skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// A longer text that says what the team is for.
     ///
     /// Documented in `resources/team.md:27`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Whether the team is read-only because it was archived.
     ///
     /// Documented in `resources/team.md:28`.
-    #[serde(rename = "isArchived", skip_serializing_if = "Option::is_none")]
     pub is_archived: Option<bool>,
     /// JSON members the documentation does not list (`@odata.type` among them), kept so a round trip loses nothing.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -110,6 +105,17 @@ impl runtime::Members for Team {
     }
 }
 
+impl Serialize for Team {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut writer = runtime::MemberWriter::new(serializer);
+        writer.field("id", &self.id);
+        writer.field("displayName", &self.display_name);
+        writer.field("description", &self.description);
+        writer.field("isArchived", &self.is_archived);
+        writer.end(&self.additional_properties)
+    }
+}
+
 impl<'de> Deserialize<'de> for Team {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -133,22 +139,17 @@ impl Default for Team {
 }
 
 /// The request body of `client.teams().by_id(team_id).clone_action()` (`POST /teams/{team-id}/clone`).
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CloneBody {
     /// The name of the new team. Required.
-    #[serde(rename = "displayName", skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// The description of the new team. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The mail alias of the new team's group. Required.
-    #[serde(rename = "mailNickname", skip_serializing_if = "Option::is_none")]
     pub mail_nickname: Option<String>,
     /// A comma-separated list of what to copy: apps, tabs, settings, channels, members. Required.
-    #[serde(rename = "partsToClone", skip_serializing_if = "Option::is_none")]
     pub parts_to_clone: Option<String>,
     /// JSON members the documentation does not list (`@odata.type` among them), kept so a round trip loses nothing.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -202,6 +203,17 @@ impl runtime::Members for CloneBody {
         &mut self,
     ) -> &mut serde_json::Map<String, serde_json::Value> {
         &mut self.additional_properties
+    }
+}
+
+impl Serialize for CloneBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut writer = runtime::MemberWriter::new(serializer);
+        writer.field("displayName", &self.display_name);
+        writer.field("description", &self.description);
+        writer.field("mailNickname", &self.mail_nickname);
+        writer.field("partsToClone", &self.parts_to_clone);
+        writer.end(&self.additional_properties)
     }
 }
 

@@ -16,50 +16,41 @@ use super::super::runtime;
 /// Includes the properties of [`Entity`], its base type.
 ///
 /// Documented in `resources/calendarentry.md:10`.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CalendarEntry {
     /// The unique identifier of the entity, assigned by the service. Read-only.
     ///
     /// Documented in `resources/entity.md:19`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Text shown as the entry's title.
     ///
     /// Documented in `resources/calendarentry.md:25`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
     /// Where the entry takes place, as free text.
     ///
     /// Documented in `resources/calendarentry.md:26`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
     /// How important the entry is. Possible values are: low, normal, high.
     ///
     /// Documented in `resources/calendarentry.md:27`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub importance: Option<Importance>,
     /// How the entry repeats. null for a single occurrence.
     ///
     /// Documented in `resources/calendarentry.md:28`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub recurrence: Option<EntryRecurrence>,
     /// Names of the categories the user filed the entry under.
     ///
     /// Documented in `resources/calendarentry.md:29`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub categories: Option<Vec<String>>,
     /// Minutes before the start at which a reminder shows. null for no reminder.
     ///
     /// Documented in `resources/calendarentry.md:30`.
-    #[serde(rename = "reminderMinutes", skip_serializing_if = "Option::is_none")]
     pub reminder_minutes: Option<i32>,
     /// When the entry, or its first occurrence, starts.
     ///
     /// Documented in `resources/calendarentry.md:31`.
-    #[serde(rename = "startDateTime", skip_serializing_if = "Option::is_none")]
     pub start_date_time: Option<chrono::DateTime<chrono::Utc>>,
     /// JSON members the documentation does not list (`@odata.type` among them), kept so a round trip loses nothing.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -144,6 +135,21 @@ impl runtime::Members for CalendarEntry {
     }
 }
 
+impl Serialize for CalendarEntry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut writer = runtime::MemberWriter::new(serializer);
+        writer.field("id", &self.id);
+        writer.field("subject", &self.subject);
+        writer.field("location", &self.location);
+        writer.field("importance", &self.importance);
+        writer.field("recurrence", &self.recurrence);
+        writer.field("categories", &self.categories);
+        writer.field("reminderMinutes", &self.reminder_minutes);
+        writer.field("startDateTime", &self.start_date_time);
+        writer.end(&self.additional_properties)
+    }
+}
+
 impl<'de> Deserialize<'de> for CalendarEntry {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -171,25 +177,21 @@ impl Default for CalendarEntry {
 /// Says how a calendarEntry repeats: every how many days, from which date, and until which date. Set a calendar entry's recurrence to null to make it a single occurrence again.
 ///
 /// Documented in `resources/entryrecurrence.md:10`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EntryRecurrence {
     /// Number of days between two occurrences.
     ///
     /// Documented in `resources/entryrecurrence.md:19`.
-    #[serde(rename = "intervalDays", skip_serializing_if = "Option::is_none")]
     pub interval_days: Option<i32>,
     /// Date of the first occurrence.
     ///
     /// Documented in `resources/entryrecurrence.md:20`.
-    #[serde(rename = "startDate", skip_serializing_if = "Option::is_none")]
     pub start_date: Option<chrono::NaiveDate>,
     /// Date after which the entry no longer repeats. null when it repeats without end.
     ///
     /// Documented in `resources/entryrecurrence.md:21`.
-    #[serde(rename = "endDate", skip_serializing_if = "Option::is_none")]
     pub end_date: Option<chrono::NaiveDate>,
     /// JSON members the documentation does not list (`@odata.type` among them), kept so a round trip loses nothing.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -244,6 +246,16 @@ impl runtime::Members for EntryRecurrence {
         &mut self,
     ) -> &mut serde_json::Map<String, serde_json::Value> {
         &mut self.additional_properties
+    }
+}
+
+impl Serialize for EntryRecurrence {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut writer = runtime::MemberWriter::new(serializer);
+        writer.field("intervalDays", &self.interval_days);
+        writer.field("startDate", &self.start_date);
+        writer.field("endDate", &self.end_date);
+        writer.end(&self.additional_properties)
     }
 }
 
