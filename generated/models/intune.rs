@@ -16,7 +16,7 @@ use super::super::runtime;
 /// Includes the properties of [`Entity`], its base type.
 ///
 /// Documented in `resources/deviceconfigurationuserstatus.md:10`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct DeviceConfigurationUserStatus {
     /// The unique identifier of the entity, assigned by the service. Read-only.
     ///
@@ -125,6 +125,13 @@ impl runtime::Members for DeviceConfigurationUserStatus {
     }
 }
 
+/// Shows the members that are set, as JSON.
+impl std::fmt::Debug for DeviceConfigurationUserStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        runtime::debug_model(self, f)
+    }
+}
+
 impl Serialize for DeviceConfigurationUserStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut writer = runtime::MemberWriter::new(serializer);
@@ -167,7 +174,7 @@ impl Default for DeviceConfigurationUserStatus {
 /// Where the documentation names this type, the SDK uses [`AnyEntity`], which also holds its derived types.
 ///
 /// Documented in `resources/entity.md:10`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct Entity {
     /// The unique identifier of the entity, assigned by the service. Read-only.
     ///
@@ -223,6 +230,13 @@ impl runtime::Members for Entity {
     }
 }
 
+/// Shows the members that are set, as JSON.
+impl std::fmt::Debug for Entity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        runtime::debug_model(self, f)
+    }
+}
+
 impl Serialize for Entity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut writer = runtime::MemberWriter::new(serializer);
@@ -246,7 +260,7 @@ impl<'de> Deserialize<'de> for Entity {
 /// Includes the properties of [`Entity`], its base type.
 ///
 /// Documented in `resources/manageddevicemobileappconfigurationuserstatus.md:10`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct ManagedDeviceMobileAppConfigurationUserStatus {
     /// The unique identifier of the entity, assigned by the service. Read-only.
     ///
@@ -355,6 +369,13 @@ impl runtime::Members for ManagedDeviceMobileAppConfigurationUserStatus {
     }
 }
 
+/// Shows the members that are set, as JSON.
+impl std::fmt::Debug for ManagedDeviceMobileAppConfigurationUserStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        runtime::debug_model(self, f)
+    }
+}
+
 impl Serialize for ManagedDeviceMobileAppConfigurationUserStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut writer = runtime::MemberWriter::new(serializer);
@@ -397,7 +418,7 @@ impl Default for ManagedDeviceMobileAppConfigurationUserStatus {
 /// Includes the properties of [`Entity`], its base type.
 ///
 /// Documented in `resources/userappinstallstatus.md:10`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct UserAppInstallStatus {
     /// The unique identifier of the entity, assigned by the service. Read-only.
     ///
@@ -505,6 +526,13 @@ impl runtime::Members for UserAppInstallStatus {
         &mut self,
     ) -> &mut serde_json::Map<String, serde_json::Value> {
         &mut self.additional_properties
+    }
+}
+
+/// Shows the members that are set, as JSON.
+impl std::fmt::Debug for UserAppInstallStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        runtime::debug_model(self, f)
     }
 }
 

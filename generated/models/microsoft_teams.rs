@@ -16,7 +16,7 @@ use super::super::runtime;
 /// Includes the properties of [`Entity`], its base type.
 ///
 /// Documented in `resources/team.md:10`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct Team {
     /// The unique identifier of the entity, assigned by the service. Read-only.
     ///
@@ -105,6 +105,13 @@ impl runtime::Members for Team {
     }
 }
 
+/// Shows the members that are set, as JSON.
+impl std::fmt::Debug for Team {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        runtime::debug_model(self, f)
+    }
+}
+
 impl Serialize for Team {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut writer = runtime::MemberWriter::new(serializer);
@@ -139,7 +146,7 @@ impl Default for Team {
 }
 
 /// The request body of `client.teams().by_id(team_id).clone_action()` (`POST /teams/{team-id}/clone`).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct CloneBody {
     /// The name of the new team. Required.
     pub display_name: Option<String>,
@@ -203,6 +210,13 @@ impl runtime::Members for CloneBody {
         &mut self,
     ) -> &mut serde_json::Map<String, serde_json::Value> {
         &mut self.additional_properties
+    }
+}
+
+/// Shows the members that are set, as JSON.
+impl std::fmt::Debug for CloneBody {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        runtime::debug_model(self, f)
     }
 }
 

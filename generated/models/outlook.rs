@@ -16,7 +16,7 @@ use super::super::runtime;
 /// Includes the properties of [`Entity`], its base type.
 ///
 /// Documented in `resources/calendarentry.md:10`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct CalendarEntry {
     /// The unique identifier of the entity, assigned by the service. Read-only.
     ///
@@ -135,6 +135,13 @@ impl runtime::Members for CalendarEntry {
     }
 }
 
+/// Shows the members that are set, as JSON.
+impl std::fmt::Debug for CalendarEntry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        runtime::debug_model(self, f)
+    }
+}
+
 impl Serialize for CalendarEntry {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut writer = runtime::MemberWriter::new(serializer);
@@ -177,7 +184,7 @@ impl Default for CalendarEntry {
 /// Says how a calendarEntry repeats: every how many days, from which date, and until which date. Set a calendar entry's recurrence to null to make it a single occurrence again.
 ///
 /// Documented in `resources/entryrecurrence.md:10`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct EntryRecurrence {
     /// Number of days between two occurrences.
     ///
@@ -246,6 +253,13 @@ impl runtime::Members for EntryRecurrence {
         &mut self,
     ) -> &mut serde_json::Map<String, serde_json::Value> {
         &mut self.additional_properties
+    }
+}
+
+/// Shows the members that are set, as JSON.
+impl std::fmt::Debug for EntryRecurrence {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        runtime::debug_model(self, f)
     }
 }
 

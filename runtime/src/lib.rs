@@ -98,8 +98,8 @@ pub use self::device_code::{DEFAULT_TENANT, DeviceCodeFlow, DeviceCodePrompt, De
 pub use self::duration::IsoDuration;
 pub use self::error::{ApiError, Error, SignInError};
 pub use self::members::{
-    MemberWriter, Members, deserialize_enum, deserialize_model, read, read_base64, read_number,
-    read_numbers,
+    MemberWriter, Members, debug_model, deserialize_enum, deserialize_model, read, read_base64,
+    read_number, read_numbers,
 };
 pub use self::node::Node;
 pub use self::numbers::{ODataNumber, odata_number, odata_numbers};

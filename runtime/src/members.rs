@@ -159,6 +159,38 @@ pub fn read_base64<'de, A: MapAccess<'de>>(
     Ok(true)
 }
 
+/// Formats a model for `Debug`: its name and the members that are set, as
+/// their JSON (`User { displayName: "Ada", id: "1" }`), in the order of their
+/// names. A derived `Debug` would print every `None` of a type with two
+/// hundred properties, and cost as much code per field to compile.
+pub fn debug_model<T: Members + Serialize>(model: &T, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    let mut out = f.debug_struct(T::NAME);
+    match serde_json::to_value(model) {
+        Ok(Value::Object(members)) => {
+            for (name, value) in &members {
+                out.field(name, &Json(value));
+            }
+        }
+        // Models are written as objects; anything else is shown as it is.
+        Ok(other) => {
+            out.field("value", &Json(&other));
+        }
+        Err(err) => {
+            out.field("unwritable", &err.to_string());
+        }
+    }
+    out.finish()
+}
+
+/// A JSON value shown as JSON text.
+struct Json<'a>(&'a Value);
+
+impl fmt::Debug for Json<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self.0, f)
+    }
+}
+
 /// Decodes a generated enum from its JSON string, without copying the string
 /// (`From<&str>` keeps an unknown value in the catch-all variant).
 pub fn deserialize_enum<'de, T: for<'a> From<&'a str>, D: Deserializer<'de>>(
@@ -365,6 +397,38 @@ mod tests {
             serde_json::to_string(&Item::default()).expect("writes"),
             "{}"
         );
+    }
+
+    struct Shown(Item);
+
+    impl fmt::Debug for Shown {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            debug_model(&self.0, f)
+        }
+    }
+
+    #[test]
+    fn debug_shows_the_members_that_are_set_as_json() {
+        let item = Item {
+            id: Some("a\"b".into()),
+            size: Some(3),
+            additional_properties: serde_json::from_str(r#"{"@odata.etag":"W/1","x":{"y":[1]}}"#)
+                .expect("json"),
+            ..Item::default()
+        };
+        assert_eq!(
+            format!("{:?}", Shown(item)),
+            r#"Item { @odata.etag: "W/1", id: "a\"b", size: 3, x: {"y":[1]} }"#
+        );
+        assert_eq!(format!("{:?}", Shown(Item::default())), "Item");
+        let pretty = format!(
+            "{:#?}",
+            Shown(Item {
+                id: Some("1".into()),
+                ..Item::default()
+            })
+        );
+        assert_eq!(pretty, "Item {\n    id: \"1\",\n}");
     }
 
     #[test]

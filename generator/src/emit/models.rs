@@ -87,6 +87,8 @@ pub struct AnyView {
     pub base: String,
     /// The base first, then the derived types.
     pub variants: Vec<AnyVariantView>,
+    /// Whether every derived type may be left out by the features.
+    pub derived_all_cfg: bool,
 }
 
 /// An enum variant, as tokens.
@@ -244,7 +246,9 @@ fn any_view(index: usize, ir: &Ir, table: &TypeTable<'_>) -> Option<AnyView> {
             variants.push(variant(d, format!("[`{name}`].")));
         }
     }
+    let derived_all_cfg = variants.iter().skip(1).all(|v| !v.cfg.is_empty());
     Some(AnyView {
+        derived_all_cfg,
         cfg: table.cfg(index).to_string(),
         docs: doc.tokens().to_string(),
         ident: ident(any).to_string(),
