@@ -322,18 +322,19 @@ impl<'de> Deserialize<'de> for Base64Member {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use serde_json::json;
 
-    /// What the generator writes for a model with three fields.
+    /// What the generator writes for a model with four fields, one per way
+    /// of reading (also the model of `property`'s tests).
     #[derive(Debug, Default, PartialEq)]
-    struct Item {
-        id: Option<String>,
-        size: Option<i64>,
-        thumbnail: Option<Vec<u8>>,
-        ranks: Option<Vec<f64>>,
-        additional_properties: Map<String, Value>,
+    pub(crate) struct Item {
+        pub(crate) id: Option<String>,
+        pub(crate) size: Option<i64>,
+        pub(crate) thumbnail: Option<Vec<u8>>,
+        pub(crate) ranks: Option<Vec<f64>>,
+        pub(crate) additional_properties: Map<String, Value>,
     }
 
     impl Members for Item {

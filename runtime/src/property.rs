@@ -105,71 +105,31 @@ impl<M> Eq for Property<M> {}
 
 #[cfg(test)]
 mod tests {
-    use super::super::{Members, read, read_base64, read_number, read_numbers};
+    use super::super::members::tests::Item;
     use super::Property;
-    use serde::de::MapAccess;
-    use serde_json::{Map, Value};
 
-    #[derive(Debug, Default)]
-    struct Model {
-        office_location: Option<String>,
-        size: Option<i64>,
-        photo: Option<Vec<u8>>,
-        ranks: Option<Vec<f64>>,
-        additional_properties: Map<String, Value>,
-    }
-
-    impl Members for Model {
-        const NAME: &'static str = "Model";
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: MapAccess<'de>>(
-            &mut self,
-            name: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match name {
-                "officeLocation" => read(&mut self.office_location, map),
-                "size" => read_number(&mut self.size, map),
-                "photo" => read_base64(&mut self.photo, map),
-                "ranks" => read_numbers(&mut self.ranks, map),
-                _ => Ok(false),
-            }
-        }
-        fn additional_properties(&mut self) -> &mut Map<String, Value> {
-            &mut self.additional_properties
-        }
-    }
-
-    const OFFICE_LOCATION: Property<Model> = Property::new("officeLocation");
+    const ID: Property<Item> = Property::new("id");
 
     #[test]
     fn clears_its_field_and_shows_its_name() {
-        let mut model = Model {
-            office_location: Some("18/2111".to_owned()),
+        let mut item = Item {
+            id: Some("18/2111".to_owned()),
             size: Some(3),
-            photo: Some(vec![1]),
+            thumbnail: Some(vec![1]),
             ranks: Some(vec![1.0]),
-            ..Model::default()
+            ..Item::default()
         };
-        OFFICE_LOCATION.clear(&mut model);
-        assert_eq!(model.office_location, None);
-        assert_eq!(model.size, Some(3));
-        for name in ["size", "photo", "ranks"] {
-            Property::<Model>::new(name).clear(&mut model);
+        ID.clear(&mut item);
+        assert_eq!(item.id, None);
+        assert_eq!(item.size, Some(3));
+        for name in ["size", "thumbnail", "ranks"] {
+            Property::<Item>::new(name).clear(&mut item);
         }
-        assert_eq!(
-            (model.size, &model.photo, &model.ranks),
-            (None, &None, &None)
-        );
+        assert_eq!(item, Item::default());
         // Not a field: nothing changes.
-        Property::<Model>::new("nothing").clear(&mut model);
-        assert!(model.additional_properties.is_empty());
-        assert_eq!(OFFICE_LOCATION.name(), "officeLocation");
-        assert_eq!(
-            format!("{OFFICE_LOCATION:?}"),
-            r#"Property("officeLocation")"#
-        );
+        Property::<Item>::new("nothing").clear(&mut item);
+        assert!(item.additional_properties.is_empty());
+        assert_eq!(ID.name(), "id");
+        assert_eq!(format!("{ID:?}"), r#"Property("id")"#);
     }
 }
