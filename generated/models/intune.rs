@@ -111,7 +111,7 @@ impl runtime::Members for DeviceConfigurationUserStatus {
             "devicesCount" => runtime::read(&mut self.devices_count, map),
             "status" => runtime::read(&mut self.status, map),
             "lastReportedDateTime" => {
-                runtime::read(&mut self.last_reported_date_time, map)
+                runtime::read_instant(&mut self.last_reported_date_time, map)
             }
             "userPrincipalName" => runtime::read(&mut self.user_principal_name, map),
             _ => Ok(false),
@@ -139,7 +139,7 @@ impl Serialize for DeviceConfigurationUserStatus {
         writer.field("userDisplayName", &self.user_display_name);
         writer.field("devicesCount", &self.devices_count);
         writer.field("status", &self.status);
-        writer.field("lastReportedDateTime", &self.last_reported_date_time);
+        writer.instant("lastReportedDateTime", &self.last_reported_date_time);
         writer.field("userPrincipalName", &self.user_principal_name);
         writer.end(&self.additional_properties)
     }
@@ -355,7 +355,7 @@ impl runtime::Members for ManagedDeviceMobileAppConfigurationUserStatus {
             "devicesCount" => runtime::read(&mut self.devices_count, map),
             "status" => runtime::read(&mut self.status, map),
             "lastReportedDateTime" => {
-                runtime::read(&mut self.last_reported_date_time, map)
+                runtime::read_instant(&mut self.last_reported_date_time, map)
             }
             "userPrincipalName" => runtime::read(&mut self.user_principal_name, map),
             _ => Ok(false),
@@ -383,7 +383,7 @@ impl Serialize for ManagedDeviceMobileAppConfigurationUserStatus {
         writer.field("userDisplayName", &self.user_display_name);
         writer.field("devicesCount", &self.devices_count);
         writer.field("status", &self.status);
-        writer.field("lastReportedDateTime", &self.last_reported_date_time);
+        writer.instant("lastReportedDateTime", &self.last_reported_date_time);
         writer.field("userPrincipalName", &self.user_principal_name);
         writer.end(&self.additional_properties)
     }

@@ -123,7 +123,7 @@ impl runtime::Members for CalendarEntry {
             "recurrence" => runtime::read(&mut self.recurrence, map),
             "categories" => runtime::read(&mut self.categories, map),
             "reminderMinutes" => runtime::read(&mut self.reminder_minutes, map),
-            "startDateTime" => runtime::read(&mut self.start_date_time, map),
+            "startDateTime" => runtime::read_instant(&mut self.start_date_time, map),
             _ => Ok(false),
         }
     }
@@ -152,7 +152,7 @@ impl Serialize for CalendarEntry {
         writer.field("recurrence", &self.recurrence);
         writer.field("categories", &self.categories);
         writer.field("reminderMinutes", &self.reminder_minutes);
-        writer.field("startDateTime", &self.start_date_time);
+        writer.instant("startDateTime", &self.start_date_time);
         writer.end(&self.additional_properties)
     }
 }

@@ -99,7 +99,7 @@ pub use self::duration::IsoDuration;
 pub use self::error::{ApiError, Error, SignInError};
 pub use self::members::{
     MemberWriter, Members, debug_model, deserialize_enum, deserialize_model, read, read_base64,
-    read_number, read_numbers,
+    read_instant, read_number, read_numbers,
 };
 pub use self::node::Node;
 pub use self::numbers::{ODataNumber, odata_number, odata_numbers};

@@ -31,6 +31,8 @@ pub enum Adapter {
     Numbers,
     /// `Edm.Binary`: a base64 string.
     Base64,
+    /// `Edm.DateTimeOffset`: read with chrono's strict RFC 3339 parser first.
+    Instant,
 }
 
 impl Adapter {
@@ -40,6 +42,7 @@ impl Adapter {
             Self::Number => "number",
             Self::Numbers => "numbers",
             Self::Base64 => "base64",
+            Self::Instant => "instant",
         }
     }
 
@@ -49,6 +52,7 @@ impl Adapter {
             Self::Number => "read_number",
             Self::Numbers => "read_numbers",
             Self::Base64 => "read_base64",
+            Self::Instant => "read_instant",
         }
     }
 }
@@ -473,11 +477,12 @@ impl<'a> TypeTable<'a> {
                     with: Some(Adapter::Numbers),
                 },
                 // Base64 strings stay strings inside collections: no serde helper for those.
-                Some(_) => RustType {
+                Some(Adapter::Base64) => RustType {
                     tokens: quote!(Vec<String>),
                     with: None,
                 },
-                None => RustType {
+                // Lists of instants read through chrono's own serde impl.
+                Some(Adapter::Instant | Adapter::Numbers) | None => RustType {
                     tokens: quote!(Vec<#inner>),
                     with: None,
                 },
@@ -508,7 +513,10 @@ impl<'a> TypeTable<'a> {
             "Double" | "Decimal" => number(quote!(f64)),
             "Single" => number(quote!(f32)),
             "Guid" => plain(quote!(uuid::Uuid)),
-            "DateTimeOffset" => plain(quote!(chrono::DateTime<chrono::Utc>)),
+            "DateTimeOffset" => RustType {
+                tokens: quote!(chrono::DateTime<chrono::Utc>),
+                with: Some(Adapter::Instant),
+            },
             "Date" => plain(quote!(chrono::NaiveDate)),
             "TimeOfDay" => plain(quote!(chrono::NaiveTime)),
             "Binary" => RustType {
