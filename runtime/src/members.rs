@@ -172,8 +172,8 @@ pub fn read_base64<'de, A: MapAccess<'de>>(
 }
 
 /// Formats a model for `Debug`: its name and the members that are set, as
-/// their JSON (`User { displayName: "Ada", id: "1" }`), in the order of their
-/// names. A derived `Debug` would print every `None` of a type with two
+/// their JSON (`User { displayName: "Ada", id: "1" }`), in the order of
+/// serde_json's map (by name; as written with its `preserve_order` feature). A derived `Debug` would print every `None` of a type with two
 /// hundred properties, and cost as much code per field to compile.
 pub fn debug_model<T: Members + Serialize>(model: &T, f: &mut fmt::Formatter<'_>) -> fmt::Result {
     let mut out = f.debug_struct(T::NAME);
@@ -445,9 +445,16 @@ pub(crate) mod tests {
             additional_properties: serde_json::from_str(r#"{"x":null,"@odata.etag":"W/1"}"#)
                 .expect("json"),
         };
+        // The fields in order, then the rest (in the order of serde_json's
+        // map: by name, or as inserted with its `preserve_order` feature).
+        let text = serde_json::to_string(&item).expect("writes");
+        assert!(
+            text.starts_with(r#"{"id":"1","size":7,"thumbnail":"aGk=","ranks":[1.5,"INF"],"#),
+            "{text}"
+        );
         assert_eq!(
-            serde_json::to_string(&item).expect("writes"),
-            r#"{"id":"1","size":7,"thumbnail":"aGk=","ranks":[1.5,"INF"],"@odata.etag":"W/1","x":null}"#
+            serde_json::from_str::<Value>(&text).expect("json"),
+            json!({"id": "1", "size": 7, "thumbnail": "aGk=", "ranks": [1.5, "INF"], "@odata.etag": "W/1", "x": null})
         );
         let back: Item =
             serde_json::from_slice(&serde_json::to_vec(&item).expect("writes")).expect("reads");
@@ -475,9 +482,25 @@ pub(crate) mod tests {
                 .expect("json"),
             ..Item::default()
         };
+        // In the order of serde_json's map (by name, or as written with its
+        // `preserve_order` feature).
+        let shown = format!("{:?}", Shown(item));
+        assert!(
+            shown.starts_with("Item { ") && shown.ends_with(" }"),
+            "{shown}"
+        );
+        let mut members: Vec<&str> = shown["Item { ".len()..shown.len() - 2]
+            .split(", ")
+            .collect();
+        members.sort_unstable();
         assert_eq!(
-            format!("{:?}", Shown(item)),
-            r#"Item { @odata.etag: "W/1", id: "a\"b", size: 3, x: {"y":[1]} }"#
+            members,
+            [
+                r#"@odata.etag: "W/1""#,
+                r#"id: "a\"b""#,
+                "size: 3",
+                r#"x: {"y":[1]}"#
+            ]
         );
         assert_eq!(format!("{:?}", Shown(Item::default())), "Item");
         let pretty = format!(
