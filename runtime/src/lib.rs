@@ -109,9 +109,7 @@ pub use self::operation::{
 pub use self::operation_error::OperationError;
 pub use self::operation_status::{OperationState, OperationStatus};
 pub use self::path::{encode_drive_path, encode_path_segment, encode_path_string_literal};
-pub use self::polymorphic::{
-    Polymorphic, deserialize_polymorphic, from_json_value, odata_type_key, odata_type_or,
-};
+pub use self::polymorphic::{Polymorphic, deserialize_polymorphic, odata_type_key, odata_type_or};
 pub use self::property::Property;
 pub use self::raw_body::RawBody;
 pub use self::request::Request;

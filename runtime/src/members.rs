@@ -74,21 +74,22 @@ impl<'de, T: Members> Visitor<'de> for ModelVisitor<T> {
     }
 }
 
-/// Reads the value of the member `name` into `value`: its field, or its
-/// unknown members. A member sent twice keeps its last value, as
-/// `serde_json::Value` does.
+/// Reads the value of the member `name` into `value`: its field (then
+/// `Ok(true)`), or its unknown members. A member sent twice keeps its last
+/// value, as `serde_json::Value` does.
 pub(crate) fn read_member<'de, T: Members, A: MapAccess<'de>>(
     value: &mut T,
     name: MemberName<'de>,
     map: &mut A,
-) -> Result<(), A::Error> {
-    if !value.member(&name.0, map)? {
-        let member = map.next_value::<Value>()?;
-        value
-            .additional_properties()
-            .insert(name.0.into_owned(), member);
+) -> Result<bool, A::Error> {
+    if value.member(&name.0, map)? {
+        return Ok(true);
     }
-    Ok(())
+    let member = map.next_value::<Value>()?;
+    value
+        .additional_properties()
+        .insert(name.0.into_owned(), member);
+    Ok(false)
 }
 
 /// A member name, borrowed from the input when it has no escapes, so known

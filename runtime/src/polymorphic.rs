@@ -5,7 +5,7 @@ use std::fmt;
 use std::marker::PhantomData;
 
 use serde::Serialize;
-use serde::de::{self, DeserializeOwned, Deserializer, Error, MapAccess, Visitor};
+use serde::de::{self, Deserializer, Error, MapAccess, Visitor};
 use serde_json::{Map, Value};
 
 use super::members::{MemberName, Members, read_member};
@@ -92,13 +92,8 @@ impl<'de, T: Polymorphic> Visitor<'de> for PolymorphicVisitor<T> {
                 value
                     .additional_properties()
                     .insert(name.0.into_owned(), tag);
-            } else if value.member(&name.0, &mut map)? {
+            } else if read_member(&mut value, name, &mut map)? {
                 fields_read = true;
-            } else {
-                let member = map.next_value::<Value>()?;
-                value
-                    .additional_properties()
-                    .insert(name.0.into_owned(), member);
             }
         }
         Ok(value)
@@ -127,12 +122,6 @@ pub fn odata_type_or<'a>(
         .get("@odata.type")
         .and_then(Value::as_str)
         .unwrap_or(default)
-}
-
-/// Decodes a buffered JSON value as `T`, reporting failure as the calling
-/// deserializer's error type.
-pub fn from_json_value<T: DeserializeOwned, E: Error>(value: Value) -> Result<T, E> {
-    serde_json::from_value(value).map_err(E::custom)
 }
 
 #[cfg(test)]
@@ -173,13 +162,5 @@ mod tests {
             odata_type_or(&map, "#microsoft.graph.user"),
             "#microsoft.graph.group"
         );
-    }
-
-    #[test]
-    fn decoding_errors_become_the_callers_error() {
-        let ok: Result<u8, serde_json::Error> = from_json_value(json!(7));
-        assert_eq!(ok.unwrap(), 7);
-        let bad: Result<u8, serde_json::Error> = from_json_value(json!("seven"));
-        assert!(bad.unwrap_err().to_string().contains("invalid type"));
     }
 }
