@@ -6,10 +6,13 @@
 //! 2. [`extract`]: Markdown (or plain text) → blocks → the facts of one page;
 //! 3. [`ir`]: every page's facts → types and operations, merged and checked;
 //! 4. [`emit`]: IR → formatted Rust files;
-//! 5. [`output`]: write the files, or check that they are up to date.
+//! 5. [`output`]: write the files, or check that they are up to date;
+//!    [`api`] reads the public API back from them, to say what a change
+//!    does to callers (`docgen check`, `docgen diff`).
 //!
 //! [`Config`] drives the whole pipeline, for `build.rs` and the CLI alike.
 
+pub mod api;
 pub mod diag;
 pub mod emit;
 pub mod extract;
@@ -57,6 +60,14 @@ impl Docs {
     /// intermediate `Value`.
     pub fn json(&self) -> ir::IrJson<'_> {
         ir::ir_json(&self.ir, &self.diagnostics, &self.sources)
+    }
+
+    /// The pages read, as generated code cites them (`api/user-get.md`).
+    pub fn pages(&self) -> std::collections::BTreeSet<String> {
+        self.sources
+            .iter()
+            .map(|(_, f)| f.rel_path.clone())
+            .collect()
     }
 
     /// Whether any diagnostic is an error.
@@ -210,6 +221,24 @@ pub struct Checked {
     pub docs: Docs,
     /// Differences between the output folder and what docgen would write; empty when up to date.
     pub stale: Vec<output::Stale>,
+    /// The files docgen would write.
+    pub files: Vec<emit::GeneratedFile>,
+}
+
+impl Checked {
+    /// What the stale files change in the public API: the output folder's
+    /// code against what docgen would write now, with the pages that cause
+    /// each change. `out` is the folder that was checked.
+    pub fn api_changes(&self, out: &std::path::Path) -> Result<api::Report, Error> {
+        let old = output::read_tree(out)?;
+        let before = api::read(old.iter().map(|(p, t)| (p.as_str(), t.as_str())));
+        let after = api::read(
+            self.files
+                .iter()
+                .map(|f| (f.path.as_str(), f.contents.as_str())),
+        );
+        Ok(api::compare(&before, &after, Some(&self.docs.pages())))
+    }
 }
 
 /// A builder-style configuration of the whole pipeline, for `build.rs` and the CLI.
@@ -320,7 +349,11 @@ impl Config {
         let docs = self.read()?;
         let emitted = self.emit(&docs)?;
         let stale = output::check(out, &emitted.files)?;
-        Ok(Checked { docs, stale })
+        Ok(Checked {
+            docs,
+            stale,
+            files: emitted.files,
+        })
     }
 
     /// The `build.rs` entry point: generates into `$OUT_DIR/docgen` (unless an

@@ -1,7 +1,7 @@
 //! The `docgen` command line.
 //!
-//! Exit codes: 0 success; 1 findings (lint errors, a stale output folder);
-//! 2 usage or I/O errors.
+//! Exit codes: 0 success; 1 findings (lint errors, a stale output folder, or
+//! with `--deny-breaking` a change that breaks callers); 2 usage or I/O errors.
 
 use std::io::{BufWriter, IsTerminal, Write};
 use std::path::PathBuf;
@@ -35,7 +35,44 @@ enum Command {
     /// Generate the SDK from a docs folder.
     Generate(OutputArgs),
     /// Check that the output folder is what `generate` would write; never writes.
-    Check(OutputArgs),
+    ///
+    /// When it is stale, prints what the change does to the SDK's public API
+    /// (each item added, removed or changed, classified by semver, with the
+    /// page and line causing it), then the diff of the files.
+    Check {
+        #[command(flatten)]
+        output: OutputArgs,
+        /// How to print the report.
+        #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+        format: ReportFormat,
+        /// Exit with 1 only when a change breaks callers; a stale tree whose
+        /// changes are all compatible (or only possibly breaking) exits 0.
+        #[arg(long)]
+        deny_breaking: bool,
+    },
+    /// What changes in the SDK's public API between two docs folders (or two
+    /// generated trees), classified by semver, with the pages causing it.
+    ///
+    /// `docgen diff --docs OLD --docs NEW` generates both in memory;
+    /// `docgen diff --out OLD --out NEW` reads two generated trees.
+    Diff {
+        /// Two docs folders: the old, then the new.
+        #[arg(long, num_args = 1, value_name = "DIR", conflicts_with = "out")]
+        docs: Vec<PathBuf>,
+        /// Two generated trees: the old, then the new.
+        #[arg(long, num_args = 1, value_name = "DIR")]
+        out: Vec<PathBuf>,
+        /// Generate standalone crates of this name (their cargo features are
+        /// then compared too).
+        #[arg(long = "crate", value_name = "NAME")]
+        crate_name: Option<String>,
+        /// How to print the report.
+        #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+        format: ReportFormat,
+        /// Exit with 1 when a change breaks callers.
+        #[arg(long)]
+        deny_breaking: bool,
+    },
     /// Report defects in the pages, rustc-style.
     Lint {
         /// Pages or folders of pages.
@@ -139,6 +176,16 @@ enum Format {
     Json,
 }
 
+#[derive(Clone, Copy, ValueEnum)]
+enum ReportFormat {
+    /// Grouped by class, one entry per change, for terminals and CI logs.
+    Text,
+    /// Tables that paste into a pull request or release notes.
+    Markdown,
+    /// One JSON object: `summary`, `changes` (and for `check`, `files`).
+    Json,
+}
+
 /// docgen allocates many small strings per page; mimalloc serves them faster
 /// than the system allocator (about a fifth of the run time).
 #[global_allocator]
@@ -161,7 +208,18 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Ir { paths, json } => ir(paths, json),
         Command::Generate(args) => generate(args.config()),
-        Command::Check(args) => check(args.config(), &args.fix_command()),
+        Command::Check {
+            output,
+            format,
+            deny_breaking,
+        } => check(&output, format, deny_breaking),
+        Command::Diff {
+            docs,
+            out,
+            crate_name,
+            format,
+            deny_breaking,
+        } => diff(docs, out, crate_name, format, deny_breaking),
         Command::Lint {
             paths,
             format,
@@ -344,26 +402,141 @@ fn generate(config: Config) -> Result<u8, docgen::Error> {
     Ok(0)
 }
 
-fn check(config: Config, fix: &str) -> Result<u8, docgen::Error> {
-    let checked = config.check()?;
+fn check(
+    args: &OutputArgs,
+    format: ReportFormat,
+    deny_breaking: bool,
+) -> Result<u8, docgen::Error> {
+    let checked = args.config().check()?;
     if checked.stale.is_empty() {
+        if let ReportFormat::Json = format {
+            let _ = std::io::stdout()
+                .lock()
+                .write_all(b"{\"up_to_date\": true, \"files\": []}\n");
+        }
         eprintln!("docgen: the output is up to date");
         return Ok(0);
     }
-    let mut stdout = std::io::stdout().lock();
-    for stale in &checked.stale {
-        let text = match stale {
-            Stale::Changed(_, diff) => diff.clone(),
-            Stale::Missing(path) => format!("missing: {path}\n"),
-            Stale::Extra(path) => format!("no longer generated: {path}\n"),
-        };
-        let _ = stdout.write_all(text.as_bytes());
+    let report = checked.api_changes(&args.out)?;
+    let mut stdout = BufWriter::with_capacity(OUT_BUFFER, std::io::stdout().lock());
+    match format {
+        ReportFormat::Json => {
+            let files: Vec<serde_json::Value> = checked
+                .stale
+                .iter()
+                .map(|stale| match stale {
+                    Stale::Changed(path, diff) => {
+                        serde_json::json!({"path": path, "state": "changed", "diff": diff})
+                    }
+                    Stale::Missing(path) => serde_json::json!({"path": path, "state": "missing"}),
+                    Stale::Extra(path) => {
+                        serde_json::json!({"path": path, "state": "no_longer_generated"})
+                    }
+                })
+                .collect();
+            let value = serde_json::json!({
+                "up_to_date": false,
+                "api": report,
+                "files": files,
+                "fix": args.fix_command(),
+            });
+            let _ = serde_json::to_writer_pretty(&mut stdout, &value);
+            let _ = stdout.write_all(b"\n");
+        }
+        ReportFormat::Text | ReportFormat::Markdown => {
+            let summary = match format {
+                ReportFormat::Markdown => docgen::api::render::markdown(&report),
+                _ => docgen::api::render::text(&report),
+            };
+            let _ = writeln!(stdout, "{summary}");
+            for stale in &checked.stale {
+                let text = match stale {
+                    Stale::Changed(_, diff) => diff.clone(),
+                    Stale::Missing(path) => format!("missing: {path}\n"),
+                    Stale::Extra(path) => format!("no longer generated: {path}\n"),
+                };
+                let _ = stdout.write_all(text.as_bytes());
+            }
+        }
     }
+    let _ = stdout.flush();
     eprintln!(
-        "docgen: {} generated file(s) are stale; run `{fix}` and commit the result",
-        checked.stale.len()
+        "docgen: {} generated file(s) are stale; {}; run `{}` and commit the result",
+        checked.stale.len(),
+        docgen::api::render::headline(&report),
+        args.fix_command()
     );
-    Ok(FINDINGS)
+    Ok(if !deny_breaking || report.breaks() {
+        FINDINGS
+    } else {
+        0
+    })
+}
+
+fn diff(
+    docs: Vec<PathBuf>,
+    out: Vec<PathBuf>,
+    crate_name: Option<String>,
+    format: ReportFormat,
+    deny_breaking: bool,
+) -> Result<u8, docgen::Error> {
+    let report = match (docs.as_slice(), out.as_slice()) {
+        ([old, new], []) => {
+            let side = |dir: &PathBuf| -> Result<_, docgen::Error> {
+                let mut config = Config::new();
+                config.docs(dir);
+                if let Some(name) = &crate_name {
+                    config.crate_name(name);
+                }
+                let docs = config.read()?;
+                let emitted = config.emit(&docs)?;
+                let api = docgen::api::read(
+                    emitted
+                        .files
+                        .iter()
+                        .map(|f| (f.path.as_str(), f.contents.as_str())),
+                );
+                Ok((api, docs.pages()))
+            };
+            let (before, _) = side(old)?;
+            let (after, pages) = side(new)?;
+            docgen::api::compare(&before, &after, Some(&pages))
+        }
+        ([], [old, new]) => {
+            let tree = |dir: &PathBuf| -> Result<_, docgen::Error> {
+                if !dir.is_dir() {
+                    return Err(docgen::Error::Config(format!(
+                        "`{}` is not a folder",
+                        dir.display()
+                    )));
+                }
+                Ok(docgen::output::read_tree(dir)?)
+            };
+            let (old, new) = (tree(old)?, tree(new)?);
+            let (before, after) = docgen::api::read_both(
+                old.iter().map(|(p, t)| (p.as_str(), t.as_str())),
+                new.iter().map(|(p, t)| (p.as_str(), t.as_str())),
+            );
+            docgen::api::compare(&before, &after, None)
+        }
+        _ => {
+            eprintln!(
+                "error: give two docs folders (`--docs OLD --docs NEW`) or two generated trees (`--out OLD --out NEW`)"
+            );
+            return Ok(FAILURE);
+        }
+    };
+    let text = match format {
+        ReportFormat::Text => docgen::api::render::text(&report),
+        ReportFormat::Markdown => docgen::api::render::markdown(&report),
+        ReportFormat::Json => docgen::api::render::json(&report),
+    };
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    Ok(if deny_breaking && report.breaks() {
+        FINDINGS
+    } else {
+        0
+    })
 }
 
 fn lint(paths: Vec<PathBuf>, format: Format, deny_warnings: bool) -> Result<u8, docgen::Error> {

@@ -255,6 +255,30 @@ fn recover(out: &Path) -> Result<(), OutputError> {
     Ok(())
 }
 
+/// The Rust files docgen writes under `out` (skipping build folders,
+/// version control and the inlined runtime), as `(path relative to out,
+/// contents)`, sorted: the old side of an API comparison. A missing folder
+/// has none.
+pub fn read_tree(out: &Path) -> Result<Vec<(String, String)>, OutputError> {
+    let mut files = Vec::new();
+    if !out.exists() {
+        return Ok(files);
+    }
+    for entry in walk_output(out) {
+        if !entry.file_type().is_file() || entry.path().extension().is_none_or(|e| e != "rs") {
+            continue;
+        }
+        let rel = crate::source::rel_slash_path(out, entry.path());
+        if rel.starts_with("runtime/") || rel.starts_with("src/runtime/") {
+            continue;
+        }
+        let bytes = fs::read(entry.path()).map_err(|e| err(entry.path(), e))?;
+        files.push((rel, String::from_utf8_lossy(&bytes).into_owned()));
+    }
+    files.sort();
+    Ok(files)
+}
+
 /// The files under `out`, skipping build folders and version control.
 fn walk_output(out: &Path) -> impl Iterator<Item = walkdir::DirEntry> {
     walkdir::WalkDir::new(out)
