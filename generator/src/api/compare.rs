@@ -282,9 +282,10 @@ fn changed(before: &Item, after: &Item, changes: &mut Vec<Change>) {
             what,
             kind: after.kind,
             item: after.display.clone(),
+            // A change of request has the requests as its old and new forms.
+            http: after.http.clone().filter(|http| *http != new),
             old: Some(old),
             new: Some(new),
-            http: after.http.clone(),
             note,
             pages: pages(Some(after), Some(before)),
         });
@@ -591,6 +592,64 @@ pub enum Importance {
         assert_eq!((c.class, c.what), (Class::Breaking, What::Renamed));
         assert_eq!(c.old.as_deref(), Some("CalendarEntry"));
         assert_eq!(c.new.as_deref(), Some("CalendarItem"));
+    }
+
+    #[test]
+    fn an_item_needing_another_feature_breaks_builds_without_it() {
+        let with = |cfg: &str| {
+            BASE.replace(
+                "pub enum Importance",
+                &format!("{cfg}\npub enum Importance"),
+            )
+        };
+        let before = api(&with(r#"#[cfg(feature = "outlook")]"#));
+        let wider = api(&with(
+            r#"#[cfg(any(feature = "intune", feature = "outlook"))]"#,
+        ));
+        let moved = api(&with(r#"#[cfg(feature = "intune")]"#));
+        assert!(
+            compare(&before, &wider, None).is_empty(),
+            "one more feature enables it"
+        );
+        let report = compare(&before, &moved, None);
+        let c = &report.changes[0];
+        assert_eq!(
+            (c.class, c.what, c.kind),
+            (Class::Breaking, What::Changed, Kind::Type)
+        );
+        assert_eq!(c.old.as_deref(), Some("feature `outlook`"));
+        assert_eq!(c.new.as_deref(), Some("feature `intune`"));
+        assert_eq!(c.note, "builds enabling only `outlook` lose it");
+    }
+
+    #[test]
+    fn a_call_requesting_another_path_is_compatible() {
+        let paths = |path: &str| {
+            format!(
+                "pub struct Teams<'a>(runtime::Node<'a>);\n\
+                 impl<'a> Teams<'a> {{\n\
+                 /// GET `{path}`\n\
+                 pub fn list(&self) -> runtime::Request<()> {{ todo!() }}\n}}\n\
+                 impl super::super::Client {{\n\
+                 /// Requests under `{path}`: see [`Teams`].\n\
+                 pub fn teams(&self) -> Teams<'_> {{ todo!() }}\n}}\n"
+            )
+        };
+        let (old, new) = (paths("/teams"), paths("/groups"));
+        let report = compare(
+            &read([("paths/teams.rs", old.as_str())]),
+            &read([("paths/teams.rs", new.as_str())]),
+            None,
+        );
+        assert_eq!(report.changes.len(), 1, "{report:#?}");
+        let c = &report.changes[0];
+        assert_eq!(
+            (c.class, c.what, c.kind),
+            (Class::Compatible, What::Changed, Kind::Call)
+        );
+        assert_eq!(c.old.as_deref(), Some("GET /teams"));
+        assert_eq!(c.new.as_deref(), Some("GET /groups"));
+        assert_eq!(c.http, None);
     }
 
     #[test]

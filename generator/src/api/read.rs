@@ -873,7 +873,10 @@ impl super::super::Client {
     fn reading_two_trees_at_once_reads_each_as_alone() {
         let changed = MODELS.replace("Option<String>", "Option<i64>");
         let old = [("models/outlook.rs", MODELS), ("paths/users.rs", PATHS)];
-        let new = [("models/outlook.rs", changed.as_str()), ("paths/users.rs", PATHS)];
+        let new = [
+            ("models/outlook.rs", changed.as_str()),
+            ("paths/users.rs", PATHS),
+        ];
         let (before, after) = read_both(old, new);
         assert_eq!(before, read(old));
         assert_eq!(after, read(new));
