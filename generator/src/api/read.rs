@@ -30,20 +30,23 @@ pub fn read<'a>(files: impl IntoIterator<Item = (&'a str, &'a str)>) -> Api {
     assemble(parts)
 }
 
+/// A file's text in the old tree and in the new one.
+type Sides<'a> = (Option<&'a str>, Option<&'a str>);
+
 /// The APIs of two trees, reading a file the two have alike only once (a
 /// docs change rewrites a few files of hundreds).
 pub fn read_both<'a>(
     old: impl IntoIterator<Item = (&'a str, &'a str)>,
     new: impl IntoIterator<Item = (&'a str, &'a str)>,
 ) -> (Api, Api) {
-    let mut pairs: BTreeMap<&str, (Option<&str>, Option<&str>)> = BTreeMap::new();
+    let mut pairs: BTreeMap<&str, Sides<'_>> = BTreeMap::new();
     for (path, text) in old {
         pairs.entry(path).or_default().0 = Some(text);
     }
     for (path, text) in new {
         pairs.entry(path).or_default().1 = Some(text);
     }
-    let pairs: Vec<(&str, (Option<&str>, Option<&str>))> = pairs.into_iter().collect();
+    let pairs: Vec<(&str, Sides<'_>)> = pairs.into_iter().collect();
     let parts: Vec<(Option<FileApi>, Option<FileApi>)> = pairs
         .par_iter()
         .map(|(path, (before, after))| match (before, after) {
