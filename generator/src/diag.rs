@@ -11,6 +11,7 @@ pub mod region;
 #[cfg(feature = "render")]
 pub mod render;
 pub mod sarif;
+pub mod select;
 
 pub use codes::Code;
 
