@@ -182,13 +182,13 @@ fn main() -> ExitCode {
             deny_warnings,
             changed_since,
             only,
-        } => match select(&paths, changed_since.as_deref(), only.as_deref()) {
-            Ok(selection) => lint(paths, format, deny_warnings, selection),
-            Err(e) => {
-                eprintln!("error: {e}");
-                Ok(FAILURE)
-            }
-        },
+        } => lint(
+            paths,
+            format,
+            deny_warnings,
+            changed_since.as_deref(),
+            only.as_deref(),
+        ),
         Command::Explain { code } => explain(code),
         Command::Surface { output, json } => surface(output.config(), json),
         Command::Mock {
@@ -405,9 +405,25 @@ fn lint(
     paths: Vec<PathBuf>,
     format: Format,
     deny_warnings: bool,
-    selection: Option<Selection>,
+    changed_since: Option<&str>,
+    only: Option<&[PathBuf]>,
 ) -> Result<u8, docgen::Error> {
-    let mut docs = docgen::read_docs(&paths)?;
+    // git answers while the pages are read (it may hash files whose index
+    // entries are stale, as right after a checkout).
+    let (selection, docs) = std::thread::scope(|scope| {
+        let selecting = scope.spawn(|| select(&paths, changed_since, only));
+        let docs = docgen::read_docs(&paths);
+        (selecting.join(), docs)
+    });
+    let selection = match selection {
+        Ok(Ok(selection)) => selection,
+        Ok(Err(e)) => {
+            eprintln!("error: {e}");
+            return Ok(FAILURE);
+        }
+        Err(panic) => std::panic::resume_unwind(panic),
+    };
+    let mut docs = docs?;
     if let Some(selection) = &selection {
         let selected = selection.retain(&docs.sources, &mut docs.diagnostics);
         eprintln!(
