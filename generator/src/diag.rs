@@ -6,8 +6,12 @@
 //! becomes a diagnostic and the rest of the page and corpus is still read.
 
 pub mod codes;
+pub mod github;
+pub mod region;
 #[cfg(feature = "render")]
 pub mod render;
+pub mod sarif;
+pub mod select;
 
 pub use codes::Code;
 

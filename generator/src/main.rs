@@ -8,7 +8,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use docgen::diag::render;
+use docgen::diag::select::Selection;
+use docgen::diag::{github, render, sarif};
 use docgen::output::Stale;
 use docgen::{Code, Config, Severity};
 use rayon::prelude::*;
@@ -84,6 +85,15 @@ enum Command {
         /// Exit with 1 on warnings too.
         #[arg(long)]
         deny_warnings: bool,
+        /// Report only the pages git says changed since REV (committed,
+        /// uncommitted or untracked; from the merge base of REV and HEAD).
+        /// Every page is still read.
+        #[arg(long, value_name = "REV", conflicts_with = "only")]
+        changed_since: Option<String>,
+        /// Report only these pages (after the PATHs; none reports nothing).
+        /// Files that are not pages read under PATH are ignored.
+        #[arg(long, value_name = "FILE", num_args = 0..)]
+        only: Option<Vec<PathBuf>>,
     },
     /// Serve the documented responses over HTTP on 127.0.0.1, for offline tests.
     ///
@@ -174,6 +184,10 @@ enum Format {
     Human,
     /// One JSON object per line.
     Json,
+    /// GitHub Actions workflow commands (annotations); the summary on stderr.
+    Github,
+    /// One SARIF 2.1.0 log (code scanning); the summary on stderr.
+    Sarif,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -224,7 +238,15 @@ fn main() -> ExitCode {
             paths,
             format,
             deny_warnings,
-        } => lint(paths, format, deny_warnings),
+            changed_since,
+            only,
+        } => lint(
+            paths,
+            format,
+            deny_warnings,
+            changed_since.as_deref(),
+            only.as_deref(),
+        ),
         Command::Explain { code } => explain(code),
         Command::Surface { output, json } => surface(output.config(), json),
         Command::Mock {
@@ -539,10 +561,65 @@ fn diff(
     })
 }
 
-fn lint(paths: Vec<PathBuf>, format: Format, deny_warnings: bool) -> Result<u8, docgen::Error> {
-    let docs = docgen::read_docs(&paths)?;
+/// The pages `lint` reports on: all, or those of `--changed-since` or `--only`.
+fn select(
+    paths: &[PathBuf],
+    changed_since: Option<&str>,
+    only: Option<&[PathBuf]>,
+) -> Result<Option<Selection>, docgen::diag::select::SelectError> {
+    match (changed_since, only) {
+        (Some(rev), _) => Selection::changed_since(paths, rev).map(Some),
+        (None, Some(files)) => Ok(Some(Selection::files(files))),
+        (None, None) => Ok(None),
+    }
+}
+
+fn lint(
+    paths: Vec<PathBuf>,
+    format: Format,
+    deny_warnings: bool,
+    changed_since: Option<&str>,
+    only: Option<&[PathBuf]>,
+) -> Result<u8, docgen::Error> {
+    // git answers while the pages are read (it may hash files whose index
+    // entries are stale, as right after a checkout).
+    let (selection, docs) = std::thread::scope(|scope| {
+        let selecting = scope.spawn(|| select(&paths, changed_since, only));
+        let docs = docgen::read_docs(&paths);
+        (selecting.join(), docs)
+    });
+    let selection = match selection {
+        Ok(Ok(selection)) => selection,
+        Ok(Err(e)) => {
+            eprintln!("error: {e}");
+            return Ok(FAILURE);
+        }
+        Err(panic) => std::panic::resume_unwind(panic),
+    };
+    let mut docs = docs?;
+    if let Some(selection) = &selection {
+        let selected = selection.retain(&docs.sources, &mut docs.diagnostics);
+        eprintln!(
+            "docgen lint: reporting on {selected} of {} pages ({})",
+            docs.sources.len(),
+            selection.origin()
+        );
+    }
     let mut stdout = BufWriter::with_capacity(OUT_BUFFER, std::io::stdout().lock());
+    let cwd = std::env::current_dir().ok();
     match format {
+        Format::Github => {
+            let commands = github::commands(&docs.diagnostics, &docs.sources, cwd.as_deref());
+            let _ = stdout.write_all(commands.as_bytes());
+            eprint!("{}", render::summary(&docs.diagnostics));
+        }
+        Format::Sarif => {
+            let log = sarif::log(&docs.diagnostics, &docs.sources, cwd.as_deref());
+            let _ = serde_json::to_writer_pretty(&mut stdout, &log)
+                .map_err(std::io::Error::from)
+                .and_then(|()| stdout.write_all(b"\n"));
+            eprint!("{}", render::summary(&docs.diagnostics));
+        }
         Format::Json => {
             let _ =
                 stdout.write_all(render::json_lines(&docs.diagnostics, &docs.sources).as_bytes());

@@ -178,6 +178,340 @@ fn lint_is_rustc_style_with_a_summary_and_exit_codes() {
     }
 }
 
+/// `docgen ARGS` run in `dir`, so that paths print relative to it.
+fn docgen_in(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_docgen"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("docgen runs")
+}
+
+#[test]
+fn lint_github_format_is_one_escaped_workflow_command_per_diagnostic() {
+    let dir = Path::new(&fixture("ci")).to_path_buf();
+    let out = docgen_in(
+        &dir,
+        &["lint", "--format", "github", "annotated.md", "./clean.md"],
+    );
+    assert_eq!(
+        code(&out),
+        1,
+        "an error makes lint exit 1: {}",
+        stderr(&out)
+    );
+    assert_eq!(
+        stdout(&out),
+        "::error file=annotated.md,line=2,col=14,endLine=2,endColumn=24,title=front-matter-invalid::\
+         front matter is not valid YAML: mapping values are not allowed in this context\
+         %0Anote: the front matter was ignored; quote values that contain `: `\n\
+         ::warning file=annotated.md,line=18,col=1,endLine=18,endColumn=25,title=http-line-invalid::\
+         `get /widgets/50%25,off:now` is not a request line: `get` must be written in upper case\
+         %0Anote: the line was skipped\n"
+    );
+    // The summary goes to stderr: stdout holds only workflow commands.
+    assert!(
+        stderr(&out).ends_with("1 error, 1 warning\n"),
+        "{}",
+        stderr(&out)
+    );
+
+    // An absolute path under the working directory is made relative to it;
+    // a path or title holding `,` or `:` is escaped as a property.
+    let absolute = dir.join("annotated.md");
+    let out = docgen_in(
+        &dir,
+        &[
+            "lint",
+            "--format",
+            "github",
+            absolute.to_str().expect("utf8"),
+        ],
+    );
+    assert!(
+        stdout(&out).starts_with("::error file=annotated.md,line=2,"),
+        "{}",
+        stdout(&out)
+    );
+
+    let warnings = docgen(&["lint", "--format", "github", &fixture("warnings-only.md")]);
+    assert_eq!(
+        code(&warnings),
+        0,
+        "warnings alone pass: {}",
+        stdout(&warnings)
+    );
+    assert!(
+        stdout(&warnings)
+            .lines()
+            .all(|l| l.starts_with("::warning file="))
+    );
+    let denied = docgen(&[
+        "lint",
+        "--format",
+        "github",
+        "--deny-warnings",
+        &fixture("warnings-only.md"),
+    ]);
+    assert_eq!(code(&denied), 1);
+}
+
+#[test]
+fn lint_sarif_format_is_one_sarif_log_with_every_rule() {
+    let dir = Path::new(&fixture("")).to_path_buf();
+    let out = docgen_in(&dir, &["lint", "--format", "sarif", "defects.md"]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    let log: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("one JSON document");
+    assert!(
+        log["$schema"]
+            .as_str()
+            .is_some_and(|s| s.contains("sarif-schema-2.1.0")),
+        "{}",
+        log["$schema"]
+    );
+    assert_eq!(log["version"], "2.1.0");
+    let runs = log["runs"].as_array().expect("runs");
+    assert_eq!(runs.len(), 1);
+    let run = &runs[0];
+    let driver = &run["tool"]["driver"];
+    assert_eq!(driver["name"], "docgen");
+    assert_eq!(driver["version"], env!("CARGO_PKG_VERSION"));
+    assert!(
+        driver["informationUri"]
+            .as_str()
+            .is_some_and(|u| u.starts_with("https://"))
+    );
+    assert_eq!(run["columnKind"], "utf16CodeUnits");
+    assert!(
+        run["originalUriBaseIds"]["SRCROOT"]["uri"]
+            .as_str()
+            .is_some_and(|u| u.starts_with("file:///") && u.ends_with("/fixtures/")),
+        "{}",
+        run["originalUriBaseIds"]
+    );
+
+    // The rules are `docgen explain`'s list, in its order, each explained.
+    let explain = stdout(&docgen(&["explain"]));
+    let listed: Vec<&str> = explain
+        .lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    let rules = driver["rules"].as_array().expect("rules");
+    let ids: Vec<&str> = rules.iter().filter_map(|r| r["id"].as_str()).collect();
+    assert_eq!(ids, listed);
+    for (rule, c) in rules.iter().zip(docgen::Code::ALL) {
+        assert_eq!(rule["shortDescription"]["text"], c.summary());
+        assert_eq!(rule["fullDescription"]["text"], c.explanation());
+        assert_eq!(rule["help"]["text"], c.explanation());
+        assert_eq!(rule["defaultConfiguration"]["level"], c.severity().as_str());
+    }
+
+    // One result per diagnostic, in lint's order, on the lines `--format
+    // json` gives (the page is ASCII: characters and UTF-16 units agree).
+    let json = docgen_in(&dir, &["lint", "--format", "json", "defects.md"]);
+    let diagnostics: Vec<serde_json::Value> = stdout(&json)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect();
+    let results = run["results"].as_array().expect("results");
+    assert_eq!(results.len(), diagnostics.len());
+    assert!(!results.is_empty());
+    for (result, d) in results.iter().zip(&diagnostics) {
+        let index = result["ruleIndex"].as_u64().expect("ruleIndex") as usize;
+        assert_eq!(result["ruleId"], d["code"]);
+        assert_eq!(rules[index]["id"], d["code"]);
+        assert_eq!(result["level"], d["severity"]);
+        let text = result["message"]["text"].as_str().expect("message");
+        assert!(
+            text.starts_with(d["message"].as_str().expect("message")),
+            "{text}"
+        );
+        for note in d["notes"].as_array().expect("notes") {
+            assert!(text.contains(&format!("\nnote: {}", note.as_str().expect("note"))));
+        }
+        let locations = result["locations"].as_array().expect("locations");
+        assert_eq!(locations.len(), 1);
+        let physical = &locations[0]["physicalLocation"];
+        assert_eq!(physical["artifactLocation"]["uri"], "defects.md");
+        assert_eq!(physical["artifactLocation"]["uriBaseId"], "SRCROOT");
+        let region = &physical["region"];
+        let source = d["source"].as_str().expect("source");
+        assert_eq!(
+            format!(
+                "defects.md:{}:{}",
+                region["startLine"], region["startColumn"]
+            ),
+            source
+        );
+        let (start, end) = (
+            (region["startLine"].as_u64(), region["startColumn"].as_u64()),
+            (region["endLine"].as_u64(), region["endColumn"].as_u64()),
+        );
+        assert!(end > start, "a region covers something: {region}");
+    }
+    // The first finding is the YAML error on line 2; the line numbers are
+    // those of the page.
+    assert_eq!(results[0]["ruleId"], "front-matter-invalid");
+    assert_eq!(
+        results[0]["locations"][0]["physicalLocation"]["region"]["startLine"],
+        2
+    );
+    assert!(
+        stderr(&out).contains("summary by code:"),
+        "{}",
+        stderr(&out)
+    );
+
+    let clean = docgen(&["lint", "--format", "sarif", &docs_input()]);
+    assert_eq!(code(&clean), 0);
+    let log: serde_json::Value = serde_json::from_str(&stdout(&clean)).expect("JSON");
+    assert_eq!(log["runs"][0]["results"], serde_json::json!([]));
+}
+
+/// Runs git in `dir`; git must be installed (CI machines have it).
+fn git(dir: &Path, args: &[&str]) {
+    let out = Command::new("git")
+        .args([
+            "-c",
+            "user.name=docgen",
+            "-c",
+            "user.email=docgen@example.invalid",
+        ])
+        .args([
+            "-c",
+            "commit.gpgsign=false",
+            "-c",
+            "init.defaultBranch=main",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("git is installed: the --changed-since tests need it");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn lint_changed_since_reports_only_changed_pages() {
+    let repo = tempfile::tempdir().expect("tempdir");
+    let repo = repo.path();
+    let docs = repo.join("docs");
+    std::fs::create_dir(&docs).expect("docs");
+    let ci = Path::new(&fixture("ci")).to_path_buf();
+    // Two pages: one with findings that stays as it is, one clean that the
+    // change breaks.
+    std::fs::copy(ci.join("annotated.md"), docs.join("annotated.md")).expect("copy");
+    std::fs::copy(ci.join("clean.md"), docs.join("clean.md")).expect("copy");
+    git(repo, &["init", "-q"]);
+    git(repo, &["add", "."]);
+    git(repo, &["commit", "-q", "-m", "two pages"]);
+
+    let unchanged = docgen_in(
+        repo,
+        &[
+            "lint",
+            "--format",
+            "github",
+            "--changed-since",
+            "HEAD",
+            "docs",
+        ],
+    );
+    assert_eq!(
+        code(&unchanged),
+        0,
+        "nothing changed: {}",
+        stderr(&unchanged)
+    );
+    assert_eq!(stdout(&unchanged), "");
+    assert!(stderr(&unchanged).contains("reporting on 0 of 2 pages (changed since HEAD)"));
+
+    let clean = std::fs::read_to_string(docs.join("clean.md")).expect("clean.md");
+    std::fs::write(
+        docs.join("clean.md"),
+        clean.replace("title: \"Count widgets\"", "title: widgets: count"),
+    )
+    .expect("edit");
+    let changed = docgen_in(
+        repo,
+        &[
+            "lint",
+            "--format",
+            "github",
+            "--changed-since",
+            "HEAD",
+            "docs",
+        ],
+    );
+    assert_eq!(code(&changed), 1, "the changed page has an error now");
+    let lines: Vec<String> = stdout(&changed).lines().map(str::to_owned).collect();
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(
+        lines[0].starts_with("::error file=docs/clean.md,line=2,")
+            && lines[0].contains("title=front-matter-invalid::"),
+        "{lines:?}"
+    );
+    assert!(
+        stderr(&changed).ends_with("1 error, 0 warnings\n"),
+        "{}",
+        stderr(&changed)
+    );
+
+    // Committed changes count from the merge base; untracked pages count too.
+    git(repo, &["commit", "-q", "-am", "break clean.md"]);
+    std::fs::copy(ci.join("annotated.md"), docs.join("new.md")).expect("copy");
+    let since = docgen_in(
+        repo,
+        &["lint", "--changed-since", "HEAD~1", "docs/clean.md", "docs"],
+    );
+    let text = stdout(&since);
+    assert!(text.contains("docs/clean.md:2:"), "{text}");
+    assert!(text.contains("docs/new.md:2:"), "{text}");
+    assert!(!text.contains("annotated.md"), "{text}");
+
+    // The same selection from a list of files; files that are not pages are ignored.
+    let only = docgen_in(
+        repo,
+        &[
+            "lint",
+            "--format",
+            "github",
+            "docs",
+            "--only",
+            "docs/clean.md",
+            "README.md",
+        ],
+    );
+    assert_eq!(stdout(&only).lines().count(), 1, "{}", stdout(&only));
+    assert!(stdout(&only).contains("file=docs/clean.md,"));
+
+    let unknown = docgen_in(repo, &["lint", "--changed-since", "no-such-rev", "docs"]);
+    assert_eq!(code(&unknown), 2);
+    assert!(
+        stderr(&unknown).contains("unknown revision `no-such-rev`"),
+        "{}",
+        stderr(&unknown)
+    );
+    assert_eq!(stdout(&unknown), "", "nothing is linted");
+
+    let outside = tempfile::tempdir().expect("tempdir");
+    std::fs::copy(ci.join("clean.md"), outside.path().join("clean.md")).expect("copy");
+    let no_repo = docgen_in(
+        outside.path(),
+        &["lint", "--changed-since", "HEAD", "clean.md"],
+    );
+    assert_eq!(code(&no_repo), 2);
+    assert!(
+        stderr(&no_repo).contains("is not in a git repository"),
+        "{}",
+        stderr(&no_repo)
+    );
+}
+
 #[test]
 fn usage_and_io_errors_exit_2() {
     assert_eq!(code(&docgen(&[])), 2);
