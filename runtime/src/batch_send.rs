@@ -132,7 +132,7 @@ async fn post(client: &Client, body: Vec<u8>) -> Result<(u16, Vec<Value>), Error
         body: String::from_utf8_lossy(&bytes).into_owned(),
         source,
     };
-    let envelope: Value = serde_json::from_slice(&bytes).map_err(decode_error)?;
+    let envelope: Value = super::from_json_body(&bytes).map_err(decode_error)?;
     let responses = batch_wire::responses(envelope).map_err(decode_error)?;
     Ok((status, responses))
 }

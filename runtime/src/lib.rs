@@ -56,6 +56,8 @@ mod content;
 mod device_code;
 mod duration;
 mod error;
+mod instant_text;
+mod json_body;
 mod members;
 mod node;
 mod null_members;
@@ -97,6 +99,7 @@ pub use self::content::{Content, Download};
 pub use self::device_code::{DEFAULT_TENANT, DeviceCodeFlow, DeviceCodePrompt, DeviceCodeProvider};
 pub use self::duration::IsoDuration;
 pub use self::error::{ApiError, Error, SignInError};
+pub use self::json_body::from_json_body;
 pub use self::members::{
     MemberWriter, Members, debug_model, deserialize_enum, deserialize_model, read, read_base64,
     read_instant, read_number, read_numbers,

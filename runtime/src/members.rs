@@ -267,7 +267,11 @@ impl<S: Serializer> MemberWriter<S> {
     /// in one piece rather than escaped character by character.
     pub fn instant(&mut self, name: &'static str, value: &Option<DateTime<Utc>>) {
         if let Some(value) = value {
-            self.entry(name, &value.to_rfc3339_opts(SecondsFormat::AutoSi, true));
+            let mut buf = [0; super::instant_text::MAX_LEN];
+            match super::instant_text::write(value, &mut buf) {
+                Some(text) => self.entry(name, text),
+                None => self.entry(name, &value.to_rfc3339_opts(SecondsFormat::AutoSi, true)),
+            }
         }
     }
 

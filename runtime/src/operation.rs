@@ -193,7 +193,7 @@ impl<T> Operation<T> {
                 None
             } else {
                 Some(
-                    serde_json::from_slice(&bytes).map_err(|source| Error::Decode {
+                    super::from_json_body(&bytes).map_err(|source| Error::Decode {
                         status,
                         body: String::from_utf8_lossy(&bytes).into_owned(),
                         source,

@@ -689,7 +689,7 @@ pub(super) fn decode<T: DeserializeOwned>(status: u16, bytes: &[u8]) -> Result<T
     let result = if bytes.trim_ascii().is_empty() || std::mem::size_of::<T>() == 0 {
         T::deserialize(serde_json::Value::Null)
     } else {
-        serde_json::from_slice(bytes)
+        super::from_json_body(bytes)
     };
     result.map_err(|source| Error::Decode {
         status,

@@ -377,7 +377,7 @@ fn decode_item<T: DeserializeOwned>(status: u16, body: &[u8]) -> Result<T, Error
         return T::deserialize(serde_json::Value::Null)
             .map_err(|_| UploadError::MissingItem { status }.into());
     }
-    serde_json::from_slice(body).map_err(|source| Error::Decode {
+    super::from_json_body(body).map_err(|source| Error::Decode {
         status,
         body: String::from_utf8_lossy(body).into_owned(),
         source,

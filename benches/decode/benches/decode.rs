@@ -20,7 +20,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use criterion::{Criterion, Throughput};
 use graph_v1::models;
-use graph_v1::runtime::Collection;
+use graph_v1::runtime::{Collection, from_json_body};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -51,8 +51,9 @@ struct Checked {
     items: usize,
     type_name: &'static str,
     round_trip: String,
-    /// Median ratios (Value / typed) of interleaved rounds: decode, encode.
-    paired: Option<(f64, f64)>,
+    /// Median ratios (Value / typed) of interleaved rounds: decode, encode,
+    /// and decode as the SDK's client does it against `from_slice::<Value>`.
+    paired: Option<(f64, f64, f64)>,
 }
 
 fn datasets() -> Vec<Dataset> {
@@ -151,6 +152,7 @@ fn run<T: DeserializeOwned + Serialize>(c: &mut Criterion, set: &Dataset, value:
             },
             || drop(black_box(serde_json::to_vec(black_box(&typed)))),
             || drop(black_box(serde_json::to_vec(black_box(&decoded)))),
+            || drop(black_box(from_json_body::<T>(black_box(&bytes)))),
         )
     });
 
@@ -178,15 +180,25 @@ fn paired_enabled(name: &str) -> bool {
 }
 
 /// Median over [`ROUNDS`] of (Value time / typed time), decode and encode,
-/// each round timing the four operations back to back (about 20 ms each), so
+/// each round timing the operations back to back (about 20 ms each), so
 /// that a load change on a shared machine hits both sides of a ratio alike.
+/// The third ratio is Value's decode over the client's (`decode_body`: the
+/// runtime's `from_json_body`, one UTF-8 check of the body then reading it
+/// as text, as `Request::send` does).
 fn paired_ratios(
     decode_typed: impl Fn(),
     decode_value: impl Fn(),
     encode_typed: impl Fn(),
     encode_value: impl Fn(),
-) -> (f64, f64) {
-    let ops: [&dyn Fn(); 4] = [&decode_typed, &decode_value, &encode_typed, &encode_value];
+    decode_body: impl Fn(),
+) -> (f64, f64, f64) {
+    let ops: [&dyn Fn(); 5] = [
+        &decode_typed,
+        &decode_value,
+        &encode_typed,
+        &encode_value,
+        &decode_body,
+    ];
     let reps: Vec<u32> = ops
         .iter()
         .map(|op| {
@@ -198,6 +210,7 @@ fn paired_ratios(
         .collect();
     let mut decode = Vec::with_capacity(ROUNDS);
     let mut encode = Vec::with_capacity(ROUNDS);
+    let mut client = Vec::with_capacity(ROUNDS);
     for _ in 0..ROUNDS {
         let t: Vec<f64> = ops
             .iter()
@@ -212,8 +225,9 @@ fn paired_ratios(
             .collect();
         decode.push(t[1] / t[0]);
         encode.push(t[3] / t[2]);
+        client.push(t[1] / t[4]);
     }
-    (median(decode), median(encode))
+    (median(decode), median(encode), median(client))
 }
 
 fn median(mut xs: Vec<f64>) -> f64 {
@@ -354,9 +368,9 @@ fn main() {
     let _ = writeln!(
         table,
         "| dataset | bytes | decode typed ms | decode Value ms | decode × | decode × paired \
-         | encode typed ms | encode Value ms | encode × | encode × paired |"
+         | decode × client | encode typed ms | encode Value ms | encode × | encode × paired |"
     );
-    let _ = writeln!(table, "|---|---|---|---|---|---|---|---|---|---|");
+    let _ = writeln!(table, "|---|---|---|---|---|---|---|---|---|---|---|");
     let (mut decode_misses, mut encode_misses, mut rows) = (Vec::new(), Vec::new(), 0);
     for (set, check) in sets.iter().zip(&checked) {
         let times: Vec<Option<f64>> = BENCHES
@@ -369,7 +383,9 @@ fn main() {
         rows += 1;
         let (decode, encode) = (dv / dt, ev / et);
         // The targets are judged on the paired ratio when there is one.
-        let (judged_decode, judged_encode) = check.paired.unwrap_or((decode, encode));
+        let (judged_decode, judged_encode) = check
+            .paired
+            .map_or((decode, encode), |(d, e, _)| (d, e));
         if judged_decode < 2.0 {
             decode_misses.push(format!("{} {judged_decode:.2}×", set.name));
         }
@@ -379,12 +395,13 @@ fn main() {
         let paired = |x: Option<f64>| x.map_or("–".to_owned(), |x| format!("{x:.2}"));
         let _ = writeln!(
             table,
-            "| {} | {} | {:.3} | {:.3} | {decode:.2} | {} | {:.3} | {:.3} | {encode:.2} | {} |",
+            "| {} | {} | {:.3} | {:.3} | {decode:.2} | {} | {} | {:.3} | {:.3} | {encode:.2} | {} |",
             set.name,
             check.bytes,
             dt / 1e6,
             dv / 1e6,
             paired(check.paired.map(|p| p.0)),
+            paired(check.paired.map(|p| p.2)),
             et / 1e6,
             ev / 1e6,
             paired(check.paired.map(|p| p.1)),
@@ -397,7 +414,10 @@ fn main() {
             "Times: medians of criterion's samples. × is Value time / typed time: above 1 \
              the typed SDK is faster than `serde_json::Value` on the same bytes. × paired: \
              the median ratio of {ROUNDS} rounds that time the four operations back to \
-             back, steadier on a shared machine; the targets are judged on it.\n"
+             back, steadier on a shared machine; the targets are judged on it. × client: \
+             paired too, `serde_json::from_slice::<Value>` (what reqwest's `Response::json` \
+             does) against the SDK's `runtime::from_json_body` (what `Request::send` does: \
+             one UTF-8 check of the body, then reading it as text).\n"
         );
         out.push_str(&table);
         let verdict = |misses: &[String]| {

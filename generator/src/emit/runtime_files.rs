@@ -45,6 +45,14 @@ const SOURCES: &[(&str, &str)] = &[
         include_str!("../../../runtime/src/duration.rs"),
     ),
     ("error.rs", include_str!("../../../runtime/src/error.rs")),
+    (
+        "instant_text.rs",
+        include_str!("../../../runtime/src/instant_text.rs"),
+    ),
+    (
+        "json_body.rs",
+        include_str!("../../../runtime/src/json_body.rs"),
+    ),
     ("lib.rs", include_str!("../../../runtime/src/lib.rs")),
     (
         "members.rs",
