@@ -367,23 +367,32 @@ fn renamed_types(old: &Api, new: &Api) -> BTreeMap<String, String> {
         .values()
         .filter(|i| i.kind == Kind::Type && !old.items.contains_key(&i.key))
         .collect();
-    let fields_of = |api: &Api, key: &str| -> BTreeSet<String> {
-        api.items
-            .values()
-            .filter(|i| i.parent.as_deref() == Some(key))
-            .map(|i| format!("{}:{}", member_name(i), i.signature))
-            .collect()
+    // Each type's members, gathered once: a big diff has thousands of
+    // added types to try against each removed one.
+    let members_of = |api: &Api| -> BTreeMap<String, BTreeSet<String>> {
+        let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for item in api.items.values() {
+            if let Some(parent) = &item.parent {
+                out.entry(parent.clone()).or_default().insert(format!(
+                    "{}:{}",
+                    member_name(item),
+                    item.signature
+                ));
+            }
+        }
+        out
     };
+    let (old_members, new_members) = (members_of(old), members_of(new));
     let mut pairs = BTreeMap::new();
     let mut taken = BTreeSet::new();
     for r in &removed {
-        let r_fields = fields_of(old, &r.key);
+        let r_fields = old_members.get(&r.key).filter(|f| !f.is_empty());
         let candidates: Vec<&&Item> = added
             .iter()
             .filter(|a| a.signature == r.signature && !taken.contains(&a.key))
             .filter(|a| {
                 let same_page = r.page().is_some() && r.page() == a.page();
-                let same_fields = !r_fields.is_empty() && r_fields == fields_of(new, &a.key);
+                let same_fields = r_fields.is_some() && r_fields == new_members.get(&a.key);
                 same_page || same_fields
             })
             .collect();

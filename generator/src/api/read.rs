@@ -524,30 +524,42 @@ fn collect_literals(tokens: proc_macro2::TokenStream, out: &mut Vec<String>) {
 }
 
 /// A request body type (`CloneBody`) has no page of its own: it is
-/// documented where the call sending it is.
+/// documented where the call sending it is (the first such call, in key
+/// order), and so are its fields.
 fn attribute_bodies(api: &mut Api) {
-    let mut found: Vec<(String, String)> = Vec::new();
-    for item in api.items.values() {
-        if item.kind == Kind::Type && item.source.is_none() {
-            let needle = format!("&{}", item.key);
-            if let Some(call) = api.items.values().find(|c| {
-                c.kind == Kind::Call
-                    && c.source.is_some()
-                    && c.signature
-                        .split(['(', ')', ',', ' '])
-                        .any(|part| part == needle)
-            }) && let Some(source) = &call.source
-            {
-                found.push((item.key.clone(), source.clone()));
+    let mut sent_by: HashMap<String, String> = HashMap::new();
+    for call in api.items.values().filter(|i| i.kind == Kind::Call) {
+        let Some(source) = &call.source else {
+            continue;
+        };
+        for part in call.signature.split(['(', ')', ',', ' ']) {
+            if let Some(body) = part.strip_prefix('&') {
+                sent_by
+                    .entry(body.to_owned())
+                    .or_insert_with(|| source.clone());
             }
         }
     }
-    for (key, source) in found {
-        for item in api.items.values_mut() {
-            let owned = item.key == key || item.parent.as_deref() == Some(key.as_str());
-            if owned && item.source.is_none() {
-                item.source = Some(source.clone());
-            }
+    let sourceless: std::collections::HashSet<String> = api
+        .items
+        .values()
+        .filter(|i| i.kind == Kind::Type && i.source.is_none())
+        .map(|i| i.key.clone())
+        .collect();
+    for item in api.items.values_mut() {
+        if item.source.is_some() {
+            continue;
+        }
+        let owner = if item.kind == Kind::Type {
+            Some(&item.key)
+        } else {
+            item.parent.as_ref()
+        };
+        if let Some(owner) = owner
+            && sourceless.contains(owner)
+            && let Some(source) = sent_by.get(owner)
+        {
+            item.source = Some(source.clone());
         }
     }
 }
