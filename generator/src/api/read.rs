@@ -440,9 +440,9 @@ impl<'b> Walk<'b, '_> {
             .collect();
         let http = last
             .docs
-            .http
+            .method
             .as_ref()
-            .map(|(method, _)| format!("{method} {path}"));
+            .map(|method| format!("{method} {path}"));
         Item {
             kind: Kind::Call,
             key,
@@ -591,9 +591,10 @@ struct Docs {
     source: Option<String>,
     /// A first line that opens with a name in backticks: `` `calendarEntry` (entity).``
     wire_name: Option<String>,
-    /// A line ``GET `/users/{id}` `` (``, `/me` `` for each alternative, and
-    /// ``, and 3 more`` when the list is cut): the method, and the paths.
-    http: Option<(String, Vec<String>)>,
+    /// The method of a request's line ``GET `/users/{id}`, `/me` ``. Its
+    /// paths are those of every URL sharing the builder; a chain's own is
+    /// spelled from its steps instead.
+    method: Option<String>,
     /// A builder step's first line: `` `…/messages`: see … `` or
     /// ``Requests under `/users` ``: the segment it adds to the URL.
     segment: Option<String>,
@@ -641,16 +642,11 @@ impl Docs {
                     docs.source = Some(source.to_owned());
                 }
             }
-            if docs.http.is_none()
-                && let Some((method, rest)) = line.split_once(" `")
+            if docs.method.is_none()
+                && let Some((method, _)) = line.split_once(" `/")
                 && matches!(method, "GET" | "POST" | "PATCH" | "PUT" | "DELETE")
-                && let Some(paths) = rest
-                    .rsplit_once('`')
-                    .map(|(paths, _)| paths)
-                    .filter(|_| rest.ends_with('`') || rest.ends_with(" more"))
             {
-                let paths = paths.split("`, `").map(str::to_owned).collect();
-                docs.http = Some((method.to_owned(), paths));
+                docs.method = Some(method.to_owned());
             }
         }
         docs

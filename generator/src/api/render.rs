@@ -34,7 +34,7 @@ pub fn text(report: &Report) -> String {
         out.push_str(&format!("\n{} ({}):\n", class.as_str(), changes.len()));
         let more = changes.len().saturating_sub(TEXT_LIMIT);
         for c in changes.into_iter().take(TEXT_LIMIT) {
-            out.push_str(&format!("  - {}\n", sentence(c, "`")));
+            out.push_str(&format!("  - {}\n", sentence(c)));
             if !c.note.is_empty() {
                 out.push_str(&format!("      {}\n", c.note));
             }
@@ -74,7 +74,7 @@ pub fn markdown(report: &Report) -> String {
         for c in changes {
             out.push_str(&format!(
                 "| {} | {} | {} |\n",
-                cell(&sentence(c, "`")),
+                cell(&sentence(c)),
                 cell(&c.note),
                 cell(
                     &c.pages
@@ -102,8 +102,8 @@ pub fn json(report: &Report) -> String {
 }
 
 /// `removed call `client.teams().by_id(team_id).get()` (GET /teams/{id})`.
-fn sentence(c: &Change, tick: &str) -> String {
-    let q = |s: &str| format!("{tick}{s}{tick}");
+fn sentence(c: &Change) -> String {
+    let q = |s: &str| format!("`{s}`");
     let mut out = format!("{} {} {}", c.what.as_str(), c.kind.as_str(), q(&c.item));
     match (c.what, &c.old, &c.new) {
         (super::compare::What::Renamed, Some(old), _) => {
