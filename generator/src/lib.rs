@@ -82,6 +82,8 @@ impl Docs {
 ///
 /// Only a path that cannot be walked is an error; every defect in a page is a diagnostic.
 pub fn read_docs(paths: &[PathBuf]) -> Result<Docs, LoadError> {
+    // The other cores are idle while the folders are walked.
+    parallel::ahead_of_time(ir::prepare_naming);
     let entries = load::discover(paths)?;
     let (sources, diags) = load::read(&entries);
     Ok(read_sources(sources, diags))

@@ -273,10 +273,9 @@ fn ir(paths: Vec<PathBuf>, json: bool) -> Result<u8, docgen::Error> {
     let docs = docgen::read_docs(&paths)?;
     let mut stdout = BufWriter::with_capacity(OUT_BUFFER, std::io::stdout().lock());
     if json {
-        // Written as it is serialized: no `serde_json::Value` tree, no
-        // document-sized String (building those cost more than reading).
-        let _ = serde_json::to_writer_pretty(&mut stdout, &docs.json())
-            .map_err(std::io::Error::from)
+        // Written as it is serialized, on every core: no `serde_json::Value`
+        // tree, no document-sized String (building those cost more than reading).
+        let _ = docgen::ir::write_json(&docs.json(), &mut stdout)
             .and_then(|()| stdout.write_all(b"\n"));
     } else {
         let mut text = format!(

@@ -6,6 +6,16 @@
 #[cfg(feature = "parallel")]
 pub(crate) use rayon::prelude::*;
 
+/// Runs `work` on a core that is free now, ahead of its first need (a lazily
+/// built table, say), without waiting for it. Without threads it does
+/// nothing: the work then happens where it is first needed, as before.
+pub(crate) fn ahead_of_time(work: impl FnOnce() + Send + 'static) {
+    #[cfg(feature = "parallel")]
+    rayon::spawn(work);
+    #[cfg(not(feature = "parallel"))]
+    drop(work);
+}
+
 #[cfg(not(feature = "parallel"))]
 pub(crate) use sequential::*;
 
@@ -15,6 +25,8 @@ mod sequential {
     pub(crate) trait ParallelSlice<T> {
         /// The items, one after another.
         fn par_iter(&self) -> std::slice::Iter<'_, T>;
+        /// The items, `size` at a time.
+        fn par_chunks(&self, size: usize) -> std::slice::Chunks<'_, T>;
         /// Runs of items that `same` says belong together.
         fn par_chunk_by_mut<F: FnMut(&T, &T) -> bool>(
             &mut self,
@@ -25,6 +37,10 @@ mod sequential {
     impl<T> ParallelSlice<T> for [T] {
         fn par_iter(&self) -> std::slice::Iter<'_, T> {
             self.iter()
+        }
+
+        fn par_chunks(&self, size: usize) -> std::slice::Chunks<'_, T> {
+            self.chunks(size)
         }
 
         fn par_chunk_by_mut<F: FnMut(&T, &T) -> bool>(

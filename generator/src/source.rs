@@ -70,6 +70,21 @@ impl SourceFile {
         (Self::new(display_path, rel_path, disk_path, text), valid)
     }
 
+    /// [`from_bytes`](Self::from_bytes) for bytes the caller owns (a file just
+    /// read): valid UTF-8 becomes the text without a copy.
+    pub fn from_vec(
+        display_path: String,
+        rel_path: String,
+        disk_path: PathBuf,
+        bytes: Vec<u8>,
+    ) -> (Self, bool) {
+        let (text, valid) = match String::from_utf8(bytes) {
+            Ok(text) => (text, true),
+            Err(e) => (String::from_utf8_lossy(e.as_bytes()).into_owned(), false),
+        };
+        (Self::new(display_path, rel_path, disk_path, text), valid)
+    }
+
     /// Builds a source file from text, normalising it.
     pub fn new(display_path: String, rel_path: String, disk_path: PathBuf, text: String) -> Self {
         let text = normalise(text);
@@ -255,5 +270,18 @@ mod tests {
         let (f, valid) = SourceFile::from_bytes("x".into(), "x".into(), "x".into(), b"a\xffb");
         assert!(!valid);
         assert_eq!(f.text, "a\u{fffd}b");
+    }
+
+    #[test]
+    fn owned_bytes_read_as_borrowed_ones_do() {
+        for bytes in [&b"\xef\xbb\xbfa\r\nb"[..], b"a\xffb\n", b"", b"plain\ntext"] {
+            let (owned, owned_valid) =
+                SourceFile::from_vec("x".into(), "x".into(), "x".into(), bytes.to_vec());
+            let (borrowed, valid) =
+                SourceFile::from_bytes("x".into(), "x".into(), "x".into(), bytes);
+            assert_eq!(owned.text, borrowed.text);
+            assert_eq!(owned.line_count(), borrowed.line_count());
+            assert_eq!(owned_valid, valid);
+        }
     }
 }

@@ -18,6 +18,14 @@ pub struct YamlError {
 /// Parses front matter into its scalar keys. Nested values are skipped: no
 /// front matter key docgen uses holds one.
 pub fn parse_scalars(text: &str) -> Result<BTreeMap<String, String>, YamlError> {
+    match plain_lines(text) {
+        Some(map) => Ok(map),
+        None => with_library(text),
+    }
+}
+
+/// [`parse_scalars`] by serde_norway alone.
+fn with_library(text: &str) -> Result<BTreeMap<String, String>, YamlError> {
     // Straight into a map of scalars: no intermediate YAML value tree.
     let map: BTreeMap<Scalar, Scalar> = serde_norway::from_str::<Option<_>>(text)
         .map_err(|e| YamlError {
@@ -29,6 +37,71 @@ pub fn parse_scalars(text: &str) -> Result<BTreeMap<String, String>, YamlError> 
         .into_iter()
         .filter_map(|(k, v)| Some((k.0?, v.0?)))
         .collect())
+}
+
+/// The map of front matter that is only `key: text` lines, read without the
+/// YAML library; `None` for anything else, which serde_norway then reads.
+///
+/// Nearly every page's front matter is six such lines, and setting up
+/// libyaml for each page cost about a twentieth of reading the whole corpus.
+/// Only text YAML cannot read any other way is taken: a key of letters,
+/// digits, `_`, `.` and `-`; then a value that is empty (null, so left out),
+/// double- or single-quoted with no quote, backslash or escape inside, or
+/// plain and unmistakably a string (not a number, boolean, null, comment,
+/// flow collection, anchor, tag or block scalar). A test checks that every
+/// page of the corpus gets the map serde_norway gives it.
+fn plain_lines(text: &str) -> Option<BTreeMap<String, String>> {
+    let mut map = BTreeMap::new();
+    for line in text.lines() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let (key, value) = line.split_once(':')?;
+        let plain_key = key.starts_with(|c: char| c.is_ascii_alphabetic())
+            && key
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
+            && !reserved(key);
+        if !plain_key || map.contains_key(key) {
+            return None;
+        }
+        // `key:` alone may open a nested value on the next lines.
+        let value = string_value(value.strip_prefix(' ')?.trim_matches(' '))?;
+        map.insert(key.to_owned(), value.to_owned());
+    }
+    Some(map)
+}
+
+/// The text of a one-line YAML value; `None` when it is empty (null), when
+/// YAML could read it as something other than this text, or when quotes or
+/// escapes are involved.
+fn string_value(value: &str) -> Option<&str> {
+    for quote in ['"', '\''] {
+        if let Some(inner) = value.strip_prefix(quote) {
+            let inner = inner.strip_suffix(quote)?;
+            let simple = !inner.contains(['"', '\'', '\\', '\t']);
+            return simple.then_some(inner);
+        }
+    }
+    let first = value.chars().next()?;
+    // Numbers, `.inf`, `~`, `-` items, and every YAML indicator; a date
+    // written `09/10/2017` is text (no YAML number holds a `/`).
+    let number_like = first.is_ascii_digit() && !value.contains('/');
+    if number_like || "+-.~[]{}>|*&!%@`,?:#=<\"'".contains(first) {
+        return None;
+    }
+    let ambiguous = value.contains(": ")
+        || value.contains(" #")
+        || value.ends_with(':')
+        || value.contains('\t')
+        || reserved(value);
+    (!ambiguous).then_some(value)
+}
+
+/// Words YAML reads as a boolean or a null rather than as text.
+fn reserved(word: &str) -> bool {
+    const WORDS: [&str; 9] = ["true", "false", "yes", "no", "on", "off", "y", "n", "null"];
+    WORDS.iter().any(|w| w.eq_ignore_ascii_case(word))
 }
 
 /// A YAML scalar as text; `None` for sequences, mappings and nulls.
@@ -120,6 +193,109 @@ mod tests {
         assert_eq!(map.get("ms.prod").map(String::as_str), Some("intune"));
         assert_eq!(map.get("count").map(String::as_str), Some("3"));
         assert!(!map.contains_key("list"));
+    }
+
+    #[test]
+    fn plain_lines_are_read_without_the_library_only_when_they_mean_the_same() {
+        let taken = [
+            "title: \"Get a user\"\ndescription: 'Retrieve a user.'\nms.prod: users\ndoc_type: apiPageType\n",
+            "title: Get user's photo (C#, beta)\nauthor: \"a: b # c\"\n\nms.localizationpriority: medium\n",
+            "title:    spaced   \n",
+            "ms.date: 09/10/2017\n",
+        ];
+        for text in taken {
+            let fast = plain_lines(text).unwrap_or_else(|| panic!("not taken: {text:?}"));
+            assert_eq!(Ok(fast), with_library(text), "{text:?}");
+        }
+        let left_to_the_library = [
+            "title: \"Say \\\"hi\\\"\"\n",
+            "title: 'it''s'\n",
+            "count: 3\n",
+            "version: 1.0\n",
+            "flag: yes\n",
+            "flag: True\n",
+            "gone: null\n",
+            "gone: ~\n",
+            "empty:\n",
+            "list: [a, b]\n",
+            "list:\n  - a\n",
+            "title: a long\n  continued line\n",
+            "title: x # a comment\n",
+            "# a comment\ntitle: x\n",
+            "title: driveItem: createUploadSession\n",
+            "title: x\ntitle: y\n",
+            "null: x\n",
+            "anchor: &a x\n",
+            "tag: !x y\n",
+            "block: >\n  folded\n",
+            "date: 2015-10-25 14:57:30 UTC\n",
+            "title: \"unclosed\n",
+            "title: \"a\" trailing\n",
+            "key:\tx\n",
+        ];
+        for text in left_to_the_library {
+            assert_eq!(plain_lines(text), None, "taken: {text:?}");
+        }
+        // Either way parse_scalars answers as the library does.
+        for text in taken.iter().chain(&left_to_the_library) {
+            assert_eq!(parse_scalars(text), with_library(text), "{text:?}");
+        }
+    }
+
+    /// Every page's front matter in the Graph docs corpus reads the same with
+    /// and without the YAML library.
+    #[test]
+    fn the_corpus_front_matter_reads_as_the_library_reads_it() {
+        let dir = std::env::var_os("GRAPH_DOCS").map_or_else(
+            || {
+                std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join("../../shared/graph-docs/v1.0")
+            },
+            std::path::PathBuf::from,
+        );
+        if !dir.is_dir() {
+            let required =
+                std::env::var("DOCGEN_REQUIRE_CORPUS").is_ok_and(|v| !v.is_empty() && v != "0");
+            let message = format!(
+                "the_corpus_front_matter_reads_as_the_library_reads_it needs the Graph docs corpus at {} (set GRAPH_DOCS)",
+                dir.display()
+            );
+            assert!(
+                !required,
+                "{message}; DOCGEN_REQUIRE_CORPUS is set, so this fails"
+            );
+            eprintln!("\n*** SKIPPED {message} ***\n");
+            return;
+        }
+        let (mut pages, mut taken) = (0, 0);
+        for folder in ["api", "resources"] {
+            let entries = std::fs::read_dir(dir.join(folder)).expect("corpus folder readable");
+            for entry in entries {
+                let path = entry.expect("corpus entry").path();
+                let Ok(text) = std::fs::read_to_string(&path) else {
+                    continue;
+                };
+                let Some(rest) = text.strip_prefix("---\n") else {
+                    continue;
+                };
+                let Some(end) = rest.find("\n---") else {
+                    continue;
+                };
+                let yaml = &rest[..end + 1];
+                pages += 1;
+                if let Some(fast) = plain_lines(yaml) {
+                    taken += 1;
+                    assert_eq!(Ok(fast), with_library(yaml), "{}", path.display());
+                }
+            }
+        }
+        assert!(pages > 3000, "only {pages} pages with front matter");
+        // The point of the fast path: nearly every page takes it.
+        assert!(
+            taken * 100 >= pages * 95,
+            "{taken} of {pages} pages read without the library"
+        );
+        eprintln!("front matter: {taken} of {pages} pages read without the library");
     }
 
     #[test]

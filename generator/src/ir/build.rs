@@ -8,6 +8,7 @@ use super::{Ir, Operation, checks, naming, operations};
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::extract::PageFacts;
 use crate::load::DocType;
+use crate::parallel::*;
 use crate::source::{SourceMap, Span};
 
 /// Merges the pages' facts into the IR. `pages` must be in file order.
@@ -43,20 +44,26 @@ fn merge_duplicates(ops: Vec<(Operation, usize)>) -> Vec<Operation> {
         Option<super::RequestBody>,
         Option<super::Response>,
     );
-    let mut index: HashMap<Key, usize> = HashMap::new();
-    for (op, _) in ops {
-        let mut paths: Vec<String> = op
-            .paths
-            .iter()
-            .map(|p| p.path.to_ascii_lowercase())
-            .collect();
-        paths.sort();
-        let key = (
-            op.method.clone(),
-            paths,
-            op.request_body.clone(),
-            op.response.clone(),
-        );
+    // The keys on every core: they copy the bodies and responses.
+    let keys: Vec<Key> = ops
+        .par_iter()
+        .map(|(op, _)| {
+            let mut paths: Vec<String> = op
+                .paths
+                .iter()
+                .map(|p| p.path.to_ascii_lowercase())
+                .collect();
+            paths.sort();
+            (
+                op.method.clone(),
+                paths,
+                op.request_body.clone(),
+                op.response.clone(),
+            )
+        })
+        .collect();
+    let mut index: HashMap<Key, usize> = HashMap::with_capacity(ops.len());
+    for ((op, _), key) in ops.into_iter().zip(keys) {
         let Some(&first) = index.get(&key) else {
             index.insert(key, merged.len());
             merged.push(op);

@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, HashSet};
 use super::{TypeDef, TypeKind};
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::extract::PageFacts;
+use crate::parallel::*;
 use crate::source::{SourceMap, Span};
 
 /// The member that marks an evolvable enum.
@@ -20,39 +21,57 @@ pub(super) fn links(pages: &[PageFacts], sources: &SourceMap, diags: &mut Diagno
         .iter()
         .map(|(_, f)| f.rel_path.to_ascii_lowercase())
         .collect();
-    for page in pages {
-        let rel = &sources.get(page.file).rel_path;
-        let mut check = |dest: &str, span: std::ops::Range<usize>| {
-            let Some(target) = resolve_link(rel, dest) else {
-                return;
-            };
-            if !known.contains(&target.to_ascii_lowercase()) {
-                diags.push(
-                    Diagnostic::new(
-                        Code::LinkBroken,
-                        Span::new(page.file, span),
-                        format!("the link `{dest}` points to a page that does not exist"),
-                    )
-                    .with_note(format!("looked for `{target}` in the docs being read")),
-                );
-            }
+    // Pages are independent: checked on every core, reported in page order.
+    let found: Vec<Diagnostics> = pages
+        .par_iter()
+        .map(|page| {
+            let mut diags = Diagnostics::new();
+            page_links(
+                page,
+                sources.get(page.file).rel_path.as_str(),
+                &known,
+                &mut diags,
+            );
+            diags
+        })
+        .collect();
+    for d in found {
+        diags.extend(d);
+    }
+}
+
+/// The broken links of one page, whose path below the root is `rel`.
+fn page_links(page: &PageFacts, rel: &str, known: &HashSet<String>, diags: &mut Diagnostics) {
+    let mut check = |dest: &str, span: std::ops::Range<usize>| {
+        let Some(target) = resolve_link(rel, dest) else {
+            return;
         };
-        for table in &page.property_tables {
-            for row in &table.rows {
-                if let Some(dest) = &row.ty.link {
-                    check(dest, row.ty_span.clone());
-                }
+        if !known.contains(&target.to_ascii_lowercase()) {
+            diags.push(
+                Diagnostic::new(
+                    Code::LinkBroken,
+                    Span::new(page.file, span),
+                    format!("the link `{dest}` points to a page that does not exist"),
+                )
+                .with_note(format!("looked for `{target}` in the docs being read")),
+            );
+        }
+    };
+    for table in &page.property_tables {
+        for row in &table.rows {
+            if let Some(dest) = &row.ty.link {
+                check(dest, row.ty_span.clone());
             }
         }
-        let mentions = [
-            page.request_body.mention.as_ref(),
-            page.response.as_ref().and_then(|r| r.mention.as_ref()),
-            page.inherits.as_ref(),
-        ];
-        for mention in mentions.into_iter().flatten() {
-            if let Some(dest) = &mention.link {
-                check(dest, mention.span.clone());
-            }
+    }
+    let mentions = [
+        page.request_body.mention.as_ref(),
+        page.response.as_ref().and_then(|r| r.mention.as_ref()),
+        page.inherits.as_ref(),
+    ];
+    for mention in mentions.into_iter().flatten() {
+        if let Some(dest) = &mention.link {
+            check(dest, mention.span.clone());
         }
     }
 }

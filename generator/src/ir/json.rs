@@ -44,9 +44,9 @@ pub fn ir_json<'a>(
 /// `docgen ir --json` (see [`ir_json`]).
 #[derive(Clone, Copy)]
 pub struct IrJson<'a> {
-    ir: &'a Ir,
-    diagnostics: &'a [Diagnostic],
-    sources: &'a SourceMap,
+    pub(super) ir: &'a Ir,
+    pub(super) diagnostics: &'a [Diagnostic],
+    pub(super) sources: &'a SourceMap,
 }
 
 impl Serialize for IrJson<'_> {
@@ -127,7 +127,7 @@ impl Serialize for Line<'_> {
     }
 }
 
-struct TypeJson<'a>(&'a TypeDef, &'a SourceMap);
+pub(super) struct TypeJson<'a>(pub(super) &'a TypeDef, pub(super) &'a SourceMap);
 
 impl Serialize for TypeJson<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -269,7 +269,7 @@ impl Serialize for RequestHeaderJson<'_> {
     }
 }
 
-struct OperationJson<'a>(&'a Operation, &'a SourceMap);
+pub(super) struct OperationJson<'a>(pub(super) &'a Operation, pub(super) &'a SourceMap);
 
 impl Serialize for OperationJson<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -10,6 +10,7 @@ mod build;
 pub mod checks;
 mod examples;
 mod json;
+mod json_write;
 mod naming;
 mod operations;
 mod paths;
@@ -17,7 +18,8 @@ mod types;
 
 pub use build::build;
 pub use json::{DiagnosticJson, IrJson, diagnostic_json, ir_json, to_json};
-pub(crate) use naming::singular;
+pub use json_write::write_pretty as write_json;
+pub(crate) use naming::{prepare as prepare_naming, singular};
 
 use crate::extract::urlpath::Segment;
 use crate::source::Span;

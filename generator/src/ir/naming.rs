@@ -12,6 +12,7 @@ use heck::{ToLowerCamelCase, ToUpperCamelCase};
 
 use super::{Operation, RequestBody};
 use crate::extract::urlpath::Segment;
+use crate::parallel::*;
 
 /// What naming needs to know about an operation.
 struct Parts {
@@ -27,19 +28,21 @@ struct Parts {
 
 /// Gives every operation a unique lower-camel-case name.
 pub(super) fn assign(operations: &mut [Operation]) {
-    let parts: Vec<Parts> = operations.iter().map(parts_of).collect();
-    // Case conversions once per word, not once per attempt.
-    let camel: Vec<(Vec<String>, String)> = parts
-        .iter()
-        .map(|p| {
+    // Each operation's words on its own, on every core; case conversions
+    // once per word, not once per attempt.
+    let (parts, camel): (Vec<Parts>, Vec<(Vec<String>, String)>) = operations
+        .par_iter()
+        .map(|op| {
+            let p = parts_of(op);
             let qualifiers = p
                 .qualifiers
                 .iter()
                 .map(|w| w.to_upper_camel_case())
                 .collect();
-            (qualifiers, p.noun.to_upper_camel_case())
+            let noun = p.noun.to_upper_camel_case();
+            (p, (qualifiers, noun))
         })
-        .collect();
+        .unzip();
     let mut depth = vec![0usize; operations.len()];
     let name_at = |i: usize, depth: usize| -> String {
         let p = &parts[i];
@@ -280,7 +283,6 @@ fn word(segment: &Segment) -> String {
 }
 
 /// The last word of a camel-case name, singular: `userStatuses` → `userStatus`.
-/// The last word of a camel-case name, singular: `userStatuses` → `userStatus`.
 /// Memoised: the inflection rules are regular expressions, and names repeat.
 pub(crate) fn singular(name: &str) -> String {
     thread_local! {
@@ -294,6 +296,13 @@ pub(crate) fn singular(name: &str) -> String {
         cache.borrow_mut().insert(name.to_owned(), value.clone());
         value
     })
+}
+
+/// Builds the inflection rules now: pluralizer compiles its set of regular
+/// expressions on first use, about 8 ms, which otherwise lands on the path
+/// of the first page that needs a singular.
+pub(crate) fn prepare() {
+    let _ = pluralizer::pluralize("users", 1, false);
 }
 
 fn singular_uncached(name: &str) -> String {

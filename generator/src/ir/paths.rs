@@ -53,7 +53,9 @@ pub(super) fn documented(
 /// key placeholder, and the (id, placeholder name) pairs replaced.
 pub(super) fn keys_for_example_ids(path: &str) -> (String, Vec<(String, String)>) {
     let parts = urlpath::split_raw(path);
-    let mut taken: Vec<String> = urlpath::params(&urlpath::segments(path));
+    // The path's own placeholders, read only when an id is to be replaced:
+    // most paths have none.
+    let mut taken: Option<Vec<String>> = None;
     let mut replaced = Vec::new();
     let mut out: Vec<String> = Vec::with_capacity(parts.len());
     let mut collection: Option<String> = None;
@@ -72,7 +74,8 @@ pub(super) fn keys_for_example_ids(path: &str) -> (String, Vec<(String, String)>
             continue;
         }
         if let Some(of) = collection.take().filter(|_| urlpath::is_example_id(&part)) {
-            let name = unique(&format!("{}-id", singular(&of)), &taken);
+            let taken = taken.get_or_insert_with(|| urlpath::params(&urlpath::segments(path)));
+            let name = unique(&format!("{}-id", singular(&of)), taken);
             taken.push(name.clone());
             out.push(format!("{{{name}}}"));
             replaced.push((part, name));

@@ -144,11 +144,11 @@ pub fn read(entries: &[Entry]) -> (SourceMap, Diagnostics) {
             };
             match std::fs::read(&entry.disk_path) {
                 Ok(bytes) => {
-                    let (file, valid) = SourceFile::from_bytes(
+                    let (file, valid) = SourceFile::from_vec(
                         display,
                         entry.rel_path.clone(),
                         entry.disk_path.clone(),
-                        &bytes,
+                        bytes,
                     );
                     (file, None, valid)
                 }
