@@ -61,6 +61,20 @@ fn the_whole_corpus_is_read_and_accounted_for() {
     let docs = docgen::read_docs(std::slice::from_ref(&root)).expect("the corpus is readable");
     assert!(docs.sources.len() > 3000, "{} pages", docs.sources.len());
 
+    // `ir --json` writes its pieces on every core: the same bytes as one stream.
+    let mut in_pieces = Vec::new();
+    docgen::ir::write_json(&docs.json(), &mut in_pieces).expect("writes to memory");
+    let one_stream = serde_json::to_vec_pretty(&docs.json()).expect("serializes");
+    assert!(
+        one_stream.len() > 10_000_000,
+        "{} bytes of IR",
+        one_stream.len()
+    );
+    assert!(
+        in_pieces == one_stream,
+        "the IR written in pieces differs from serde_json's"
+    );
+
     let mut with_type = HashSet::new();
     for t in &docs.ir.types {
         for s in &t.sources {
