@@ -46,10 +46,10 @@ fn with_library(text: &str) -> Result<BTreeMap<String, String>, YamlError> {
 /// on each page was about 8% of the CPU time of `docgen ir --json` over v1.0.
 /// Only lines YAML cannot read any other way are taken: a key of letters,
 /// digits, `_`, `.` and `-` (not one YAML reads as a boolean or null), `: `,
-/// then a value double- or single-quoted with no quote, backslash or tab
-/// inside, or plain and unmistakably text (not a number, boolean, null,
-/// comment, flow collection, anchor, tag or block scalar). Blank lines are
-/// skipped; anything else (an empty value, a duplicate key, an indented
+/// then a value double-quoted with no `"`, `\` or tab inside, single-quoted
+/// with no `'` or tab inside, or plain and unmistakably text (not a number,
+/// boolean, null, comment, flow collection, anchor, tag or block scalar).
+/// Blank lines are skipped; anything else (an empty value, a duplicate key, an indented
 /// line) leaves the whole text to the library. A test checks that every page
 /// of the corpus gets the map serde_norway gives it.
 fn plain_lines(text: &str) -> Option<BTreeMap<String, String>> {
@@ -78,11 +78,12 @@ fn plain_lines(text: &str) -> Option<BTreeMap<String, String>> {
 /// YAML could read it as something other than this text, or when quotes or
 /// escapes are involved.
 fn string_value(value: &str) -> Option<&str> {
-    for quote in ['"', '\''] {
+    // Inside double quotes only `"` and `\` mean something; inside single
+    // quotes only `'` does (as `''`).
+    for (quote, special) in [('"', &['"', '\\', '\t'][..]), ('\'', &['\'', '\t'][..])] {
         if let Some(inner) = value.strip_prefix(quote) {
             let inner = inner.strip_suffix(quote)?;
-            let simple = !inner.contains(['"', '\'', '\\', '\t']);
-            return simple.then_some(inner);
+            return (!inner.contains(special)).then_some(inner);
         }
     }
     let first = value.chars().next()?;
@@ -204,6 +205,7 @@ mod tests {
             "title: Get user's photo (C#, beta)\nauthor: \"a: b # c\"\n\nms.localizationpriority: medium\n",
             "title:    spaced   \n",
             "ms.date: 09/10/2017\n",
+            "description: \"the group's owners\"\ntitle: 'C:\\path \"quoted\"'\n",
         ];
         for text in taken {
             let fast = plain_lines(text).unwrap_or_else(|| panic!("not taken: {text:?}"));
@@ -234,6 +236,7 @@ mod tests {
             "title: \"unclosed\n",
             "title: \"a\" trailing\n",
             "key:\tx\n",
+            "title: \"tab\there\"\n",
         ];
         for text in left_to_the_library {
             assert_eq!(plain_lines(text), None, "taken: {text:?}");
@@ -294,7 +297,7 @@ mod tests {
         assert!(pages > 3000, "only {pages} pages with front matter");
         // The point of the fast path: nearly every page takes it.
         assert!(
-            taken * 100 >= pages * 95,
+            taken * 100 >= pages * 99,
             "{taken} of {pages} pages read without the library"
         );
         eprintln!("front matter: {taken} of {pages} pages read without the library");
