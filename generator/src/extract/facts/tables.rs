@@ -409,6 +409,10 @@ pub(super) fn clean_name(cell: &str) -> String {
 pub(super) fn possible_values(description: &Inline) -> Vec<String> {
     let text = &description.text;
     let lower = text.to_ascii_lowercase();
+    // Most descriptions list no values: one search decides that.
+    if !lower.contains("possible values") {
+        return Vec::new();
+    }
     let Some(at) = [
         "possible values are",
         "possible values:",
