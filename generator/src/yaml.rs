@@ -251,13 +251,14 @@ mod tests {
     /// and without the YAML library.
     #[test]
     fn the_corpus_front_matter_reads_as_the_library_reads_it() {
-        let dir = std::env::var_os("GRAPH_DOCS").map_or_else(
-            || {
-                std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-                    .join("../../shared/graph-docs/v1.0")
-            },
+        // Where the workspace's tests look: `$GRAPH_DOCS`, else `graph-docs/v1.0`
+        // in `$DOCGEN_SHARED`, else in the shared folder beside the checkout.
+        let shared = std::env::var_os("DOCGEN_SHARED").map_or_else(
+            || std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared"),
             std::path::PathBuf::from,
         );
+        let dir = std::env::var_os("GRAPH_DOCS")
+            .map_or_else(|| shared.join("graph-docs/v1.0"), std::path::PathBuf::from);
         if !dir.is_dir() {
             let required =
                 std::env::var("DOCGEN_REQUIRE_CORPUS").is_ok_and(|v| !v.is_empty() && v != "0");
