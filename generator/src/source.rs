@@ -63,11 +63,7 @@ impl SourceFile {
         disk_path: PathBuf,
         bytes: &[u8],
     ) -> (Self, bool) {
-        let (text, valid) = match std::str::from_utf8(bytes) {
-            Ok(s) => (s.to_owned(), true),
-            Err(_) => (String::from_utf8_lossy(bytes).into_owned(), false),
-        };
-        (Self::new(display_path, rel_path, disk_path, text), valid)
+        Self::from_vec(display_path, rel_path, disk_path, bytes.to_vec())
     }
 
     /// [`from_bytes`](Self::from_bytes) for bytes the caller owns (a file just
@@ -274,15 +270,22 @@ mod tests {
     }
 
     #[test]
-    fn owned_bytes_read_as_borrowed_ones_do() {
-        for bytes in [&b"\xef\xbb\xbfa\r\nb"[..], b"a\xffb\n", b"", b"plain\ntext"] {
-            let (owned, owned_valid) =
+    fn owned_bytes_are_normalised_and_checked() {
+        let cases: [(&[u8], &str, bool); 4] = [
+            (b"\xef\xbb\xbfa\r\nb", "a\nb", true),
+            (b"a\xffb\n", "a\u{fffd}b\n", false),
+            (b"", "", true),
+            (b"plain\ntext", "plain\ntext", true),
+        ];
+        for (bytes, text, utf8) in cases {
+            let (file, valid) =
                 SourceFile::from_vec("x".into(), "x".into(), "x".into(), bytes.to_vec());
-            let (borrowed, valid) =
-                SourceFile::from_bytes("x".into(), "x".into(), "x".into(), bytes);
-            assert_eq!(owned.text, borrowed.text);
-            assert_eq!(owned.line_count(), borrowed.line_count());
-            assert_eq!(owned_valid, valid);
+            assert_eq!((file.text.as_str(), valid), (text, utf8), "{bytes:?}");
+            assert_eq!(
+                file.line_count(),
+                text.matches('\n').count() + 1,
+                "{bytes:?}"
+            );
         }
     }
 }
