@@ -28,7 +28,7 @@ pub mod base64_bytes {
 
     /// Serializes `bytes` as a padded, standard-alphabet base64 string.
     pub fn serialize<S: Serializer>(bytes: &[u8], serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&STANDARD.encode(bytes))
+        serializer.serialize_str(&base64_simd::STANDARD.encode_to_string(bytes))
     }
 
     /// Deserializes a base64 string into bytes.
@@ -37,6 +37,18 @@ pub mod base64_bytes {
     }
 
     pub(super) fn decode(text: &str) -> Result<Vec<u8>, base64::DecodeError> {
+        // What the service sends: canonical, padded, standard alphabet. The
+        // SIMD decoder accepts only that, so whatever it decodes, the lenient
+        // engine below decodes to the same bytes; anything else (no padding,
+        // URL-safe) is left to it, as are the errors.
+        match base64_simd::STANDARD.decode_to_vec(text) {
+            Ok(bytes) => Ok(bytes),
+            Err(_) => decode_lenient(text),
+        }
+    }
+
+    /// Any padding, either alphabet.
+    pub(super) fn decode_lenient(text: &str) -> Result<Vec<u8>, base64::DecodeError> {
         // The standard alphabet first, with no scan of the text: it rejects
         // `-` and `_`, so text it decodes has neither, and scanning a large
         // attachment for them cost as much as decoding it. Only text it
@@ -262,6 +274,70 @@ mod tests {
             super::base64_bytes::decode("-_8=").ok(),
             Some(vec![0xfb, 0xff])
         );
+    }
+
+    #[test]
+    fn the_simd_decoder_reads_what_the_lenient_engine_reads() {
+        use super::base64_bytes::{decode, decode_lenient};
+        let mut texts: Vec<String> = [
+            "",
+            "=",
+            "==",
+            "Q",
+            "QQ",
+            "QQ=",
+            "QQ==",
+            "QR==",
+            "QUI",
+            "QUI=",
+            "QUJ=",
+            "QUJD",
+            "Q===",
+            "QUJD====",
+            "QU JD",
+            " QUJD",
+            "QUJD\n",
+            "QQ==QQ==",
+            "-_8=",
+            "+/8=",
+            "+_8=",
+            "aGk_Pg",
+            "\u{e9}QUJD",
+            "QUJD\0",
+        ]
+        .iter()
+        .map(|t| (*t).to_owned())
+        .collect();
+        // Every length around the SIMD decoder's blocks, each text padded,
+        // unpadded, URL-safe, with a last symbol carrying stray bits, and
+        // with a space or a stray character in the middle.
+        for len in 0..200usize {
+            let content: Vec<u8> = (0..len).map(|i| (i * 89 + len * 7) as u8).collect();
+            let padded = base64_simd::STANDARD.encode_to_string(&content);
+            let mut last_bits = padded.trim_end_matches('=').to_owned();
+            if let Some(c) = last_bits.pop() {
+                last_bits.push(if c == 'A' { 'B' } else { 'A' });
+                last_bits.push_str(&padded[padded.trim_end_matches('=').len()..]);
+            }
+            let middle = padded.len() / 2;
+            texts.extend([
+                padded.clone(),
+                padded.trim_end_matches('=').to_owned(),
+                base64_simd::URL_SAFE.encode_to_string(&content),
+                last_bits,
+                format!("{} {}", &padded[..middle], &padded[middle..]),
+                format!("{}*{}", &padded[..middle], &padded[middle..]),
+            ]);
+        }
+        for text in &texts {
+            match (decode(text), decode_lenient(text)) {
+                (Ok(fast), Ok(lenient)) => assert_eq!(fast, lenient, "{text:?}"),
+                (Err(fast), Err(lenient)) => {
+                    assert_eq!(fast.to_string(), lenient.to_string(), "{text:?}")
+                }
+                (fast, lenient) => panic!("{text:?}: {fast:?} against {lenient:?}"),
+            }
+        }
     }
 
     #[test]

@@ -19,6 +19,8 @@
 
 use serde_json::{Map, Value, json};
 
+pub mod floor;
+
 /// A small deterministic generator (SplitMix64): the same seed, the same data.
 #[derive(Clone, Debug)]
 pub struct Rng(u64);
