@@ -5,6 +5,8 @@
 //! string value into its own `String`, the way the SDK's models hold them,
 //! and nothing else: no field to match, no tree to build, numbers read and
 //! dropped. Member names are read as the SDK reads them (checked, not kept).
+//! The strings are kept in blocks of [`BLOCK`], so that no growing `Vec` is
+//! copied along the way (a model holds its strings in place).
 //! A typed decode can beat it only where it keeps less than the text (a
 //! GUID or a timestamp parsed into a fixed-size value instead of a `String`),
 //! so `Value`'s time over this one is about the best × that typed decoding
@@ -14,9 +16,34 @@ use std::fmt;
 
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
-/// Reads `bytes` as [`keep_text`] does, returning the string values kept.
-pub fn keep_text(bytes: &[u8]) -> serde_json::Result<Vec<String>> {
-    let mut strings = Vec::new();
+/// How many strings a block of [`Kept`] holds.
+pub const BLOCK: usize = 1024;
+
+/// The string values of a page, in order, in blocks of [`BLOCK`].
+#[derive(Default)]
+pub struct Kept(Vec<Vec<String>>);
+
+impl Kept {
+    fn push(&mut self, text: String) {
+        match self.0.last_mut() {
+            Some(block) if block.len() < BLOCK => block.push(text),
+            _ => {
+                let mut block = Vec::with_capacity(BLOCK);
+                block.push(text);
+                self.0.push(block);
+            }
+        }
+    }
+
+    /// The strings, in the order they were read.
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().flatten().map(String::as_str)
+    }
+}
+
+/// Reads `bytes` as the module says, returning the string values kept.
+pub fn keep_text(bytes: &[u8]) -> serde_json::Result<Kept> {
+    let mut strings = Kept::default();
     let mut reader = serde_json::Deserializer::from_slice(bytes);
     KeepText(&mut strings).deserialize(&mut reader)?;
     reader.end()?;
@@ -24,7 +51,7 @@ pub fn keep_text(bytes: &[u8]) -> serde_json::Result<Vec<String>> {
 }
 
 /// Reads one JSON value, pushing its string values (nested ones included).
-struct KeepText<'a>(&'a mut Vec<String>);
+struct KeepText<'a>(&'a mut Kept);
 
 impl<'de> DeserializeSeed<'de> for KeepText<'_> {
     type Value = ();
@@ -115,7 +142,19 @@ mod tests {
     fn keeps_every_string_value_and_no_name() {
         let page = br#"{"value":[{"id":"1","n":2,"tags":["a","b\u00e9"],"x":{"y":"z"}},null,true],"k":"v"}"#;
         let kept = keep_text(page).expect("JSON");
-        assert_eq!(kept, ["1", "a", "b\u{e9}", "z", "v"]);
+        assert_eq!(
+            kept.iter().collect::<Vec<_>>(),
+            ["1", "a", "b\u{e9}", "z", "v"]
+        );
+    }
+
+    #[test]
+    fn keeps_more_strings_than_a_block_in_order() {
+        let texts: Vec<String> = (0..BLOCK * 2 + 5).map(|i| i.to_string()).collect();
+        let page = serde_json::to_vec(&texts).expect("JSON");
+        let kept = keep_text(&page).expect("JSON");
+        assert!(kept.iter().eq(texts.iter().map(String::as_str)));
+        assert_eq!(kept.0.len(), 3);
     }
 
     #[test]
