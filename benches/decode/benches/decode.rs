@@ -434,7 +434,7 @@ fn main() {
             out,
             "Times: medians of criterion's samples. × is Value time / typed time: above 1 \
              the typed SDK is faster than `serde_json::Value` on the same bytes. × paired: \
-             the median ratio of {ROUNDS} rounds that time the four operations back to \
+             the median ratio of {ROUNDS} rounds that time the six operations back to \
              back, steadier on a shared machine; the targets are judged on it. × client: \
              paired too, `serde_json::from_slice::<Value>` (what reqwest's `Response::json` \
              does) against the SDK's `runtime::from_json_body` (what `Request::send` does: \
